@@ -1,0 +1,24 @@
+import pytest
+
+from wasi_notebook.memfs import MemFs
+
+
+class TickClock:
+    """A deterministic clock: each reading is 1 ms after the previous one."""
+
+    def __init__(self, start: int = 1_700_000_000_000_000_000) -> None:
+        self.now = start
+
+    def __call__(self) -> int:
+        self.now += 1_000_000
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return TickClock()
+
+
+@pytest.fixture
+def fs(clock):
+    return MemFs(clock=clock)
