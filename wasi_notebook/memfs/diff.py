@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Iterator
 
-from .inode import Directory, File, FileType, HasStat, Inode, Stat
+from .inode import Directory, File, FileType, Inode, Stat
 
 if TYPE_CHECKING:
     from .journal import Snapshot
@@ -142,15 +142,13 @@ def compute_diff(snapshot: Snapshot) -> Diff:
         memo[directory] = path
         return path
 
-    def paths(state: HasStat | None, then: bool) -> set[str]:
-        if state is None:
-            return set()
-        found = set()
-        for parent, name in state.links:  # type: ignore[attr-defined]
+    def paths(links, then: bool) -> list[str]:
+        found = []
+        for parent, name in links:
             base = dir_path(parent, then)
             if base is not None:
-                found.add(_join(base, name))
-        return found
+                found.append(_join(base, name))
+        return sorted(found)
 
     deleted: dict[str, Change] = {}
     created: dict[str, Change] = {}
@@ -158,12 +156,14 @@ def compute_diff(snapshot: Snapshot) -> Diff:
     for inode, record in fs._journal.changes_since(snapshot._log).items():
         if inode is root:
             continue
-        before_paths = paths(record, True)
-        after_paths = paths(inode, False)
+        # Compare names as (directory, name) pairs: an inode whose folder moved has not moved.
+        links_before = set(record.links) if record is not None else set()
+        links_after = set(inode.links)
+        after_paths = paths(links_after, False)
         before = record.stat(dev) if record is not None else None
         after = inode.stat(dev) if after_paths else None
-        gone = sorted(before_paths - after_paths)
-        new = sorted(after_paths - before_paths)
+        gone = paths(links_before - links_after, True)
+        new = paths(links_after - links_before, False)
         while gone and new:
             others.append(Change(MOVED, new.pop(0), before, after, old_path=gone.pop(0)))
         for path in gone:
@@ -174,7 +174,7 @@ def compute_diff(snapshot: Snapshot) -> Diff:
             continue
         kind = _content_change(record, inode)
         if kind is not None:
-            for path in sorted(after_paths):
+            for path in after_paths:
                 others.append(Change(kind, path, before, after))
 
     changes = others
