@@ -224,23 +224,3 @@ def test_copy_that_does_not_fit_changes_nothing(clock):
     fs.path("/src/a").write_text("123456")
     assert errno_of(lambda: fs.path("/src").copy("/dst")) is Errno.NOSPC
     assert not fs.path("/dst").exists()
-
-
-def test_open_gives_python_file_objects(fs):
-    with fs.path("/data.csv").open("w") as f:
-        f.write("a,b\n1,2\n")
-    with fs.path("/data.csv").open() as f:
-        assert f.readlines() == ["a,b\n", "1,2\n"]
-    with fs.path("/data.csv").open("ab") as f:
-        f.write(b"3,4\n")
-    with fs.path("/data.csv").open("r+b") as f:
-        f.seek(0)
-        f.write(b"A")
-        f.seek(0)
-        assert f.read() == b"A,b\n1,2\n3,4\n"
-    with pytest.raises(ValueError, match="invalid mode"):
-        fs.path("/x").open("rw")
-    assert errno_of(lambda: fs.path("/data.csv").open("x")) is Errno.EXIST
-    assert errno_of(lambda: fs.path("/missing").open()) is Errno.NOENT
-    fs.path("/d").mkdir()
-    assert errno_of(lambda: fs.path("/d").open("rb")) is Errno.ISDIR
