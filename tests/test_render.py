@@ -1,0 +1,72 @@
+"""Terminal renderings, compared as exact text (no colour)."""
+
+from rich.console import Console
+
+from wasi_notebook.memfs import MemFs
+from wasi_notebook.render import diff_table, human_size, tree
+
+
+def text(renderable, width=80) -> str:
+    console = Console(width=width, color_system=None, record=True, file=open("/dev/null", "w"))
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_human_size():
+    assert [human_size(n) for n in (0, 1023, 1024, 1536, 5 << 20, 3 << 30)] == [
+        "0 B", "1023 B", "1.0 KiB", "1.5 KiB", "5.0 MiB", "3.0 GiB"]
+
+
+def test_tree_plain(fs):
+    fs.path("/d").mkdir()
+    fs.path("/d/f.txt").write_text("hello")
+    fs.path("/d/l").symlink_to("f.txt")
+    fs.path("/h").hardlink_to("/d/f.txt")
+    assert text(tree(fs.root)) == (
+        "📁 /\n"
+        "├── 📁 d\n"
+        "│   ├── 📄 f.txt  5 B  (2 links)\n"
+        "│   └── 🔗 l -> f.txt\n"
+        "└── 📄 h  5 B  (2 links)\n"
+    )
+
+
+def test_tree_marks_changes_and_keeps_deleted_entries(fs):
+    fs.path("/keep").write_text("k")
+    fs.path("/gone").write_text("g")
+    fs.path("/edit").write_text("e")
+    snap = fs.snapshot()
+    fs.path("/gone").unlink()
+    fs.path("/edit").write_text("edited")
+    fs.path("/new").mkdir()
+    assert text(tree(fs.root, snap.diff())) == (
+        "📁 /\n"
+        "├── 📄 keep  1 B\n"
+        "├── 📄 edit  6 B  [modified]\n"
+        "├── 📁 new  [created]\n"
+        "└── ✖ gone  [deleted]\n"
+    )
+
+
+def test_tree_cuts_big_folders(fs):
+    for i in range(5):
+        fs.path(f"/f{i}").write_text("")
+    out = text(tree(fs.root, max_children=2))
+    assert out.splitlines()[-1] == "└── … 3 more"
+
+
+def test_tree_depth_limit(fs):
+    fs.path("/a/b/c").mkdir(parents=True)
+    assert "c" not in text(tree(fs.root, max_depth=2))
+
+
+def test_diff_table(clock):
+    fs = MemFs(clock=clock)
+    fs.path("/a").write_text("abc")
+    snap = fs.snapshot()
+    fs.path("/a").rename("/b")
+    fs.path("/c").write_text("x")
+    out = text(diff_table(snap.diff()), width=100)
+    assert out.splitlines()[0].strip() == "Changes: 1 created, 1 moved"
+    assert "│ /a -> /b │ moved   │" in out
+    assert "│ /c       │ created │" in out

@@ -1,0 +1,98 @@
+"""Terminal renderings with rich: a MemFs tree marked with what a run changed, and a diff table.
+
+These are front-end helpers: they read MemFs and Diff objects and build rich renderables; they
+change nothing. The notebook widgets show the same information interactively.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from .memfs import FileType, MemPath
+from .memfs.diff import CREATED, DELETED, METADATA, MODIFIED, MOVED, Diff
+
+__all__ = ["tree", "diff_table", "human_size"]
+
+STYLES = {CREATED: "green", MODIFIED: "yellow", METADATA: "cyan", MOVED: "blue", DELETED: "red strike"}
+ICONS = {FileType.DIRECTORY: "📁", FileType.REGULAR_FILE: "📄", FileType.SYMBOLIC_LINK: "🔗"}
+
+
+def human_size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    raise AssertionError("unreachable")
+
+
+def _label(path: MemPath, change: str | None, name: str | None = None) -> Text:
+    st = path.lstat()
+    text = Text(f"{ICONS[st.type]} {name or path.name or '/'}")
+    if st.type is FileType.SYMBOLIC_LINK:
+        text.append(f" -> {path.readlink()}", style="dim")
+    elif st.type is FileType.REGULAR_FILE:
+        text.append(f"  {human_size(st.size)}", style="dim")
+        if st.nlink > 1:
+            text.append(f"  ({st.nlink} links)", style="dim")
+    if change:
+        text.stylize(STYLES[change], 0, len(name or path.name or "/") + 2)
+        text.append(f"  [{change}]", style=STYLES[change].split()[0])
+    return text
+
+
+def tree(path: MemPath, diff: Diff | None = None, *, max_children: int = 50, max_depth: int | None = None) -> Tree:
+    """The tree under ``path``; with ``diff``, entries marked created / modified / moved, and
+    deleted ones shown struck through. Folders with more than ``max_children`` entries are cut
+    with a line saying how many more there are."""
+    changes = diff.by_path() if diff is not None else {}
+    deleted_by_parent: dict[str, list[str]] = {}
+    for change in diff.deleted if diff is not None else ():
+        parent, _, name = change.path.rpartition("/")
+        deleted_by_parent.setdefault(parent or "/", []).append(name)
+
+    def add(branch: Tree, here: MemPath, depth: int) -> None:
+        children = list(here.iterdir())
+        for i, child in enumerate(children):
+            if i == max_children:
+                branch.add(Text(f"… {len(children) - max_children} more", style="dim italic"))
+                break
+            change = changes.get(str(child))
+            kind = change.kind if change is not None and change.kind != DELETED else None
+            node = branch.add(_label(child, kind))
+            if child.is_dir() and not child.is_symlink() and (max_depth is None or depth < max_depth):
+                add(node, child, depth + 1)
+        for name in deleted_by_parent.get(str(here), []):
+            if not (here / name).exists(follow_symlinks=False):
+                branch.add(Text(f"✖ {name}", style=STYLES[DELETED]) + Text("  [deleted]", style="red"))
+
+    root = Tree(_label(path, None, str(path)), guide_style="dim")
+    add(root, path, 1)
+    return root
+
+
+def diff_table(diff: Diff) -> Table:
+    """One row per change: what, where, and the size and time before and after."""
+    table = Table(title=f"Changes: {diff.summary()}", title_justify="left", show_edge=False)
+    table.add_column("", width=1)
+    table.add_column("path")
+    table.add_column("change")
+    table.add_column("before", justify="right")
+    table.add_column("after", justify="right")
+    marks = {CREATED: "+", DELETED: "-", MODIFIED: "~", METADATA: "*", MOVED: ">"}
+
+    def describe(stat) -> str:
+        if stat is None:
+            return ""
+        when = _dt.datetime.fromtimestamp(stat.mtime / 1e9, _dt.timezone.utc).strftime("%H:%M:%S")
+        return f"{human_size(stat.size)} {when}" if stat.type is FileType.REGULAR_FILE else stat.type.value
+
+    for change in diff:
+        where = f"{change.old_path} -> {change.path}" if change.kind == MOVED else change.path
+        style = STYLES[change.kind].split()[0]
+        table.add_row(Text(marks[change.kind], style=style), where, Text(change.kind, style=style),
+                      describe(change.before), describe(change.after))
+    return table
