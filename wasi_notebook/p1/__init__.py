@@ -1,6 +1,7 @@
 """The preview1 (``wasi_snapshot_preview1``) ABI adapter.
 
-``defs`` holds the constants, struct layouts and function signatures of preview1, taken from
-the witx; the host functions that move values between guest memory and the context live
-beside it.
+Preview1 itself, taken from the witx: ``defs`` (constants, enums and flags), ``memory``
+(checked access to guest memory), ``structs`` (struct codecs) and ``signatures`` (the 46
+function signatures). The host functions that move values between guest memory and the
+context live beside them.
 """
