@@ -6,6 +6,7 @@ call. In a notebook: ``%load_ext wasi_notebook``.
 
 from .errors import Errno, WasiError
 from .memfs import MemFs, MemPath
+from .session import Guest, LoadError, RunResult, Session
 
 __version__ = "0.1.0"
-__all__ = ["Errno", "WasiError", "MemFs", "MemPath", "__version__"]
+__all__ = ["Errno", "WasiError", "MemFs", "MemPath", "Session", "Guest", "RunResult", "LoadError", "__version__"]

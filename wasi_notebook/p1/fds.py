@@ -1,0 +1,97 @@
+"""The preview1 descriptor table: numbers to open things, each with its rights.
+
+One lookup, :meth:`FdTable.get`, answers every "is this fd usable for that" question: BADF for
+a number that is not open, NOTCAPABLE for a right the descriptor lacks. No call checks by hand.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import Errno, WasiError
+from .defs import Fdflags, Filetype, Rights
+
+if TYPE_CHECKING:
+    from ..ctx import Preopen
+    from ..memfs import Handle
+    from ..stdio import InputSource, OutputSink
+
+__all__ = ["Fd", "FdTable", "FILE_RIGHTS", "DIR_RIGHTS", "STDIN_RIGHTS", "STDOUT_RIGHTS"]
+
+FILE_RIGHTS = int(Rights.FILE)
+DIR_RIGHTS = int(Rights.DIRECTORY)
+_STREAM = (Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET | Rights.POLL_FD_READWRITE
+           | Rights.FD_SYNC | Rights.FD_DATASYNC | Rights.FD_ADVISE)
+STDIN_RIGHTS = int(Rights.FD_READ | _STREAM)
+STDOUT_RIGHTS = int(Rights.FD_WRITE | _STREAM)
+
+
+class Fd:
+    """An open descriptor: a MemFs handle (file or folder) or a standard stream."""
+
+    __slots__ = ("filetype", "handle", "stream", "rights", "inheriting", "flags", "preopen")
+
+    def __init__(self, filetype: Filetype, rights: int, inheriting: int, *, handle: Handle | None = None,
+                 stream: InputSource | OutputSink | None = None, flags: int = 0,
+                 preopen: Preopen | None = None) -> None:
+        self.filetype = filetype
+        self.handle = handle
+        self.stream = stream
+        self.rights = rights
+        self.inheriting = inheriting
+        self.flags = flags
+        self.preopen = preopen
+
+    @property
+    def append(self) -> bool:
+        return bool(self.flags & Fdflags.APPEND)
+
+    def __repr__(self) -> str:
+        what = self.preopen.guest_path if self.preopen else (self.handle or self.stream)
+        return f"<Fd {self.filetype.name} {what!r}>"
+
+
+class FdTable:
+    def __init__(self) -> None:
+        self._fds: dict[int, Fd] = {}
+
+    def __contains__(self, fd: int) -> bool:
+        return fd in self._fds
+
+    def __iter__(self):
+        return iter(sorted(self._fds.items()))
+
+    def get(self, fd: int, rights: int = 0) -> Fd:
+        """The descriptor ``fd``; BADF if it is not open, NOTCAPABLE if it lacks any of ``rights``."""
+        entry = self._fds.get(fd)
+        if entry is None:
+            raise WasiError(Errno.BADF, None, f"fd {fd} is not open")
+        if rights and (entry.rights & rights) != rights:
+            missing = Rights(rights & ~entry.rights)
+            raise WasiError(Errno.NOTCAPABLE, None, f"fd {fd} lacks the right {missing.name or int(missing)}")
+        return entry
+
+    def add(self, entry: Fd) -> int:
+        """Give ``entry`` the lowest free number; NFILE past 2**31 (never in practice)."""
+        fd = 0
+        while fd in self._fds:
+            fd += 1
+        if fd >= 1 << 31:
+            raise WasiError(Errno.NFILE)
+        self._fds[fd] = entry
+        return fd
+
+    def pop(self, fd: int) -> Fd:
+        entry = self.get(fd)
+        del self._fds[fd]
+        return entry
+
+    def renumber(self, src: int, dst: int) -> Fd | None:
+        """Move ``src`` to ``dst`` (both must be open); returns what ``dst`` held, to close."""
+        entry = self.get(src)
+        old = self.get(dst)
+        if src == dst:
+            return None
+        del self._fds[src]
+        self._fds[dst] = entry
+        return old

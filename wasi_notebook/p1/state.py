@@ -1,0 +1,76 @@
+"""What every preview1 call stands on: the context, the descriptor table, and the few helpers
+that turn guest arguments into MemFs terms (a path string, a folder to resolve it from, a stat
+as preview1 lays it out)."""
+
+from __future__ import annotations
+
+from ..ctx import WasiCtx
+from ..errors import Errno, WasiError
+from ..memfs import Directory, FileType, Handle, Stat
+from .defs import Filetype, Rights
+from .fds import DIR_RIGHTS, FILE_RIGHTS, STDIN_RIGHTS, STDOUT_RIGHTS, Fd, FdTable
+from .memory import guest_str
+
+__all__ = ["HostState", "FILETYPES"]
+
+FILETYPES = {
+    FileType.DIRECTORY: Filetype.DIRECTORY,
+    FileType.REGULAR_FILE: Filetype.REGULAR_FILE,
+    FileType.SYMBOLIC_LINK: Filetype.SYMBOLIC_LINK,
+}
+
+#: How the standard streams describe themselves. wasmtime says UNKNOWN for a stream that is not
+#: a terminal, and a notebook's streams never are.
+STDIO_FILETYPE = Filetype.UNKNOWN
+
+
+class HostState:
+    """The state of one preview1 instance: ``ctx`` and the descriptor table built from it
+    (0, 1, 2 the standard streams, then one per preopen in order)."""
+
+    def __init__(self, ctx: WasiCtx) -> None:
+        self.ctx = ctx
+        self.fs = ctx.fs
+        self.fds = FdTable()
+        self.fds.add(Fd(STDIO_FILETYPE, STDIN_RIGHTS, 0, stream=ctx.stdin))
+        self.fds.add(Fd(STDIO_FILETYPE, STDOUT_RIGHTS, 0, stream=ctx.stdout))
+        self.fds.add(Fd(STDIO_FILETYPE, STDOUT_RIGHTS, 0, stream=ctx.stderr))
+        for preopen in ctx.preopens:
+            handle = Handle(self.fs, preopen.directory)
+            self.fds.add(Fd(Filetype.DIRECTORY, DIR_RIGHTS, DIR_RIGHTS | FILE_RIGHTS, handle=handle,
+                            preopen=preopen))
+
+    def close_all(self) -> None:
+        """Close every MemFs handle still open (the run is over); the streams stay."""
+        for _, fd in list(self.fds):
+            if fd.handle is not None and not fd.handle.closed:
+                fd.handle.close()
+
+    # -- argument helpers --------------------------------------------------------------------
+
+    @staticmethod
+    def path(mem, ptr: int, length: int) -> str:
+        """The path argument: FAULT outside memory, ILSEQ if not UTF-8."""
+        return guest_str(mem, ptr, length)
+
+    def directory(self, fd: int, rights: int) -> Directory:
+        """The folder ``fd`` is open on: BADF, NOTCAPABLE (``rights``), NOTDIR."""
+        entry = self.fds.get(fd, rights)
+        if entry.handle is None or entry.filetype is not Filetype.DIRECTORY:
+            raise WasiError(Errno.NOTDIR, None, f"fd {fd} is not a directory")
+        return entry.handle.inode  # type: ignore[return-value]
+
+    def stat_values(self, st: Stat) -> tuple[int, ...]:
+        """A MemFs stat as the fields of preview1's ``filestat``."""
+        return (st.dev, st.ino, FILETYPES[st.type], st.nlink, st.size, st.atime, st.mtime, st.ctime)
+
+    @staticmethod
+    def stream_stat_values() -> tuple[int, ...]:
+        return (0, 0, STDIO_FILETYPE, 1, 0, 0, 0, 0)
+
+    @staticmethod
+    def rights_for(filetype: Filetype) -> int:
+        return DIR_RIGHTS if filetype is Filetype.DIRECTORY else FILE_RIGHTS
+
+
+ALL_RIGHTS = int(Rights.ALL)

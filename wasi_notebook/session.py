@@ -1,0 +1,309 @@
+"""Session: load guests (compiled once, cached by content) and run them over one MemFs.
+
+>>> from wasi_notebook import Session
+>>> s = Session()
+>>> cat = s.load(wasi_notebook.guests.path("cat"))
+>>> s.fs.path("/hello.txt").write_text("hi\\n")
+>>> r = s.run(cat, ["hello.txt"])
+>>> r.stdout, r.exit_code
+(b'hi\\n', 0)
+
+The MemFs lives in the session and keeps what each run leaves. Each run has its own WasiCtx
+(arguments, environment, streams, clocks) and descriptor table, its trace and coverage, and the
+diff of the MemFs from before to after.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+import wasmtime
+
+from . import hostcall
+from .ctx import WasiCtx
+from .errors import WasiError
+from .memfs import MemFs
+from .memfs.diff import Diff
+from .p1.defs import MODULE as P1_MODULE
+from .p1.describe import Preview1Decoder
+from .p1.host import Preview1
+from .p1.install import install
+from .p1.signatures import SIGNATURES
+from .stdio import InputSource, OutputSink
+from .trace import DEFAULT_MAX_RECORDS, Coverage, FaultRule, Observer, Trace, parse_fault
+
+__all__ = ["Session", "Guest", "RunResult", "LoadError", "P1_FUNCTIONS"]
+
+P1_FUNCTIONS = list(SIGNATURES)
+_MODULE_MAGIC = b"\0asm\x01\x00\x00\x00"
+_COMPONENT_MAGIC = b"\0asm\x0d\x00\x01\x00"
+EXIT_TRAPPED = 134  # what wasmtime's command line exits with when a guest traps
+
+
+class LoadError(ValueError):
+    """A guest could not be loaded: not wasm, not valid, or needing imports we do not provide."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Guest:
+    """A loaded guest: compiled, with what it imports and exports."""
+
+    name: str
+    kind: str  # "module" (preview1 core module) or "component" (preview2)
+    size: int
+    sha256: str
+    wasm: bytes = dataclasses.field(repr=False)
+    module: wasmtime.Module = dataclasses.field(repr=False)
+    imports: tuple[tuple[str, str, str], ...] = dataclasses.field(repr=False)
+    exports: tuple[tuple[str, str], ...] = dataclasses.field(repr=False)
+
+    @property
+    def wasi_imports(self) -> list[str]:
+        """The preview1 functions this guest imports, in witx order."""
+        names = {name for module, name, _ in self.imports if module == P1_MODULE}
+        return [f for f in P1_FUNCTIONS if f in names]
+
+    def describe(self) -> str:
+        lines = [f"{self.name}: preview1 {self.kind}, {self.size:,} bytes, sha256 {self.sha256[:12]}",
+                 f"exports: {', '.join(n for n, _ in self.exports) or '(none)'}",
+                 f"imports {len(self.wasi_imports)} of {len(P1_FUNCTIONS)} preview1 functions: "
+                 + ", ".join(self.wasi_imports)]
+        return "\n".join(lines)
+
+
+@dataclasses.dataclass
+class RunResult:
+    """What one run did. ``exit_code`` is None when the guest trapped (see ``trap``)."""
+
+    guest: Guest
+    args: list[str]
+    exit_code: int | None
+    stdout: bytes
+    stderr: bytes
+    trace: Trace
+    coverage: Coverage
+    diff: Diff
+    duration_s: float
+    trap: str | None = None
+    backtrace: str | None = None
+    backend: str = "memfs"
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+    @property
+    def status(self) -> int:
+        """The exit status a command line gives: the exit code, or 134 for a trap."""
+        return EXIT_TRAPPED if self.exit_code is None else self.exit_code
+
+    @property
+    def stdout_text(self) -> str:
+        return self.stdout.decode("utf-8", "replace")
+
+    @property
+    def stderr_text(self) -> str:
+        return self.stderr.decode("utf-8", "replace")
+
+    def __repr__(self) -> str:
+        end = f"exit {self.exit_code}" if self.exit_code is not None else f"trap: {self.trap}"
+        return (f"<RunResult {self.guest.name} {end}, {len(self.stdout)} bytes out, {len(self.trace)} calls, "
+                f"{self.coverage.summary()}, {self.diff.summary()}, {self.duration_s * 1e3:.1f} ms>")
+
+
+class Session:
+    """A MemFs, the settings runs share, and the compiled-guest cache."""
+
+    def __init__(self, fs: MemFs | None = None) -> None:
+        self.fs = fs if fs is not None else MemFs()
+        self._engines: dict[bool, wasmtime.Engine] = {}
+        self._cache: dict[str, Guest] = {}
+        self._modules: dict[tuple[bool, str], wasmtime.Module] = {}
+
+    def _engine(self, fuel: bool) -> wasmtime.Engine:
+        engine = self._engines.get(fuel)
+        if engine is None:
+            config = wasmtime.Config()
+            config.epoch_interruption = True
+            config.consume_fuel = fuel
+            engine = self._engines[fuel] = wasmtime.Engine(config)
+        return engine
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def load(self, source, *, name: str | None = None) -> Guest:
+        """Load a guest from a path, wasm bytes, or WAT text. Compiled once per content.
+
+        Raises LoadError: not a wasm file (says what it looks like), invalid wasm, or an import
+        this host does not provide (named).
+        """
+        data, default_name = _read_source(source)
+        digest = hashlib.sha256(data).hexdigest()
+        cached = self._cache.get(digest)
+        if cached is not None:
+            return dataclasses.replace(cached, name=name) if name and name != cached.name else cached
+        if data.startswith(_COMPONENT_MAGIC):
+            raise LoadError(f"{default_name} is a preview2 component; this version runs preview1 core modules only")
+        if not data.startswith(_MODULE_MAGIC):
+            raise LoadError(f"{default_name} is not a WebAssembly module: it starts with {data[:8]!r}, "
+                            "not the wasm magic b'\\x00asm'")
+        module = self._compile(data, digest, fuel=False, name=default_name)
+        imports = tuple((i.module, i.name or "", _kind(i.type)) for i in module.imports)
+        for mod, field, kind in imports:
+            if mod != P1_MODULE or field not in SIGNATURES:
+                raise LoadError(f"{default_name} imports {mod}.{field} ({kind}), which wasi-notebook does not "
+                                f"provide: it offers the {len(P1_FUNCTIONS)} functions of {P1_MODULE}")
+        exports = tuple((e.name, _kind(e.type)) for e in module.exports)
+        guest = Guest(name or default_name, "module", len(data), digest, data, module, imports, exports)
+        self._cache[digest] = guest
+        return guest
+
+    def _compile(self, data: bytes, digest: str, *, fuel: bool, name: str = "guest") -> wasmtime.Module:
+        key = (fuel, digest)
+        module = self._modules.get(key)
+        if module is None:
+            try:
+                module = self._modules[key] = wasmtime.Module(self._engine(fuel), data)
+            except wasmtime.WasmtimeError as e:
+                raise LoadError(f"{name} is not valid WebAssembly: {_first_line(e)}") from None
+        return module
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(
+        self,
+        guest: Guest | str | bytes | os.PathLike,
+        args: Iterable[str] = (),
+        *,
+        stdin: bytes | str | InputSource = b"",
+        env: Mapping[str, str] | None = None,
+        preopens: Mapping[str, str] | None = None,
+        deterministic: bool = False,
+        seed: int = 0,
+        fuel: int | None = None,
+        timeout: float | None = None,
+        max_memory: int | None = None,
+        trace: bool = True,
+        max_records: int = DEFAULT_MAX_RECORDS,
+        faults: Iterable[FaultRule | str] = (),
+        on_stdout: Callable[[bytes], None] | None = None,
+        on_stderr: Callable[[bytes], None] | None = None,
+    ) -> RunResult:
+        """Run ``guest`` with ``args`` (argv[0] is the guest's name) on this session's MemFs.
+
+        ``preopens`` maps guest paths to MemFs folders (default: the root as ``/``).
+        ``deterministic``: virtual clock and seeded randomness. ``fuel``: an instruction budget;
+        ``timeout``: seconds of wall time; ``max_memory``: bytes of linear memory. ``faults``:
+        rules or strings such as ``"path_open[*.cfg]=ACCES"``. A trap, timeout or exit keeps
+        the MemFs as the guest left it and the trace.
+
+        Raises LoadError (see :meth:`load`), ValueError for bad settings; never for what the
+        guest does.
+        """
+        if not isinstance(guest, Guest):
+            guest = self.load(guest)
+        module = guest.module if fuel is None else self._compile(guest.wasm, guest.sha256, fuel=True)
+        rules = [f if isinstance(f, FaultRule) else parse_fault(f, P1_FUNCTIONS) for f in faults]
+        ctx = WasiCtx(
+            self.fs, args=[guest.name, *args], env=env, preopens=preopens if preopens is not None else {"/": "/"},
+            stdin=stdin, stdout=OutputSink(on_stdout), stderr=OutputSink(on_stderr),
+            deterministic=deterministic, seed=seed,
+        )
+        engine = self._engine(fuel is not None)
+        store = wasmtime.Store(engine)
+        if fuel is not None:
+            store.set_fuel(fuel)
+        if max_memory is not None:
+            store.set_limits(memory_size=max_memory)
+        store.set_epoch_deadline(1 if timeout is not None else 1 << 62)
+        timer = threading.Timer(timeout, engine.increment_epoch) if timeout is not None else None
+
+        host = Preview1(ctx)
+        observer = Observer(P1_FUNCTIONS, faults=rules, record=trace, max_records=max_records,
+                            decoder=Preview1Decoder())
+        linker = wasmtime.Linker(engine)
+        install(linker, host, observer)
+
+        saved_clock = self.fs.clock
+        self.fs.clock = ctx.clocks.now_for_files
+        snapshot = self.fs.snapshot()
+        exit_code: int | None = 0
+        trap = backtrace = None
+        started = time.perf_counter()
+        if timer is not None:
+            timer.start()
+        try:
+            with hostcall.guard():
+                instance = linker.instantiate(store, module)
+                start = instance.exports(store).get("_start")
+                if not isinstance(start, wasmtime.Func):
+                    raise LoadError(f"{guest.name} has no _start function: it is not a command module")
+                start(store)
+        except wasmtime.ExitTrap as e:
+            exit_code = e.code
+        except wasmtime.Trap as e:
+            exit_code = None
+            trap, backtrace = _describe_trap(e, timeout)
+        except WasiError as e:  # a host call failed outside any guest call (cannot happen: a bug)
+            raise AssertionError(f"host error escaped a call: {e}") from e
+        finally:
+            duration = time.perf_counter() - started
+            if timer is not None:
+                timer.cancel()
+            host.close_all()
+            self.fs.clock = saved_clock
+        trace_obj = observer.trace()
+        coverage = Coverage(P1_FUNCTIONS, guest.wasi_imports, trace_obj.counts())
+        return RunResult(guest, ctx.args, exit_code, ctx.stdout.getvalue(), ctx.stderr.getvalue(), trace_obj,
+                         coverage, snapshot.diff(), duration, trap, backtrace)
+
+
+def _describe_trap(e: wasmtime.Trap, timeout: float | None) -> tuple[str, str]:
+    message = _first_line(e)
+    code = getattr(e, "trap_code", None)
+    if code == wasmtime.TrapCode.INTERRUPT:
+        message = f"timed out after {timeout} s" if timeout is not None else "interrupted"
+    elif code == wasmtime.TrapCode.OUT_OF_FUEL:
+        message = "ran out of fuel"
+    frames = []
+    for frame in getattr(e, "frames", None) or []:
+        name = frame.func_name or f"<func {frame.func_index}>"
+        frames.append(f"  {frame.module_name or 'guest'}!{name} at offset {frame.module_offset:#x}")
+    return message, "\n".join(frames)
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(getattr(e, "message", None) or e)
+    return text.strip().splitlines()[0] if text.strip() else type(e).__name__
+
+
+def _kind(t) -> str:
+    return type(t).__name__.replace("Type", "").lower()
+
+
+def _read_source(source) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), "guest.wasm"
+    if isinstance(source, str) and source.lstrip().startswith("("):
+        try:
+            return wasmtime.wat2wasm(source), "guest.wat"
+        except wasmtime.WasmtimeError as e:
+            raise LoadError(f"the WAT text does not assemble: {_first_line(e)}") from None
+    path = Path(os.fspath(source))
+    if not path.exists():
+        raise LoadError(f"no such file: {str(path)!r}")
+    if path.is_dir():
+        raise LoadError(f"{str(path)!r} is a folder, not a wasm file")
+    data = path.read_bytes()
+    if path.suffix == ".wat":
+        try:
+            return wasmtime.wat2wasm(data.decode()), path.name
+        except (wasmtime.WasmtimeError, UnicodeDecodeError) as e:
+            raise LoadError(f"{path.name} does not assemble: {_first_line(e)}") from None
+    return data, path.name

@@ -1,0 +1,371 @@
+"""Observation: every host call recorded, counted, and (when asked) made to fail.
+
+An :class:`Observer` wraps each host function once, when it is installed; no function body knows
+about it. Per call it keeps a compact tuple (function, raw arguments, what was captured from guest
+memory at call time, result or errno, duration); decoding into names and strings waits until
+someone looks, so tracing stays cheap on the hot path.
+
+This module knows no ABI: the adapter that installs the functions (preview1, preview2) hands in
+each function's signature (``name`` and ``params`` with ``name`` and ``kind``), a ``capture``
+function for what must be read from memory at call time (paths, the first bytes written), and
+a decoder that renders arguments and results for people (see ``p1/describe.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import json
+import re
+import time
+from collections import Counter
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from .errors import Errno, WasiError
+
+__all__ = ["Observer", "Trace", "CallRecord", "Coverage", "FaultRule", "parse_fault", "DEFAULT_MAX_RECORDS"]
+
+DEFAULT_MAX_RECORDS = 1_000_000
+
+# Positions in a raw record tuple.
+_FUNC, _ARGS, _RESULT, _ERRNO, _START, _DURATION, _CAPTURE, _INJECTED = range(8)
+_RAISED = -1  # errno slot of a call that ended by an exception (an exit, a trap, a bug)
+
+
+@dataclasses.dataclass(frozen=True)
+class FaultRule:
+    """Make matching calls fail with ``errno`` instead of running.
+
+    ``function``: which function; ``path``: a glob the call's (first) path must match; ``fd``:
+    the descriptor it must be called on; ``nth``: only the nth matching call (1-based), and with
+    ``onward`` every one from the nth on. Without ``nth`` every matching call fails.
+    """
+
+    function: str
+    errno: Errno
+    path: str | None = None
+    fd: int | None = None
+    nth: int | None = None
+    onward: bool = False
+
+    def __str__(self) -> str:
+        where = f"[{self.path}]" if self.path is not None else f"[fd={self.fd}]" if self.fd is not None else ""
+        when = f"@{self.nth}{'+' if self.onward else ''}" if self.nth else ""
+        return f"{self.function}{where}{when}={self.errno.label}"
+
+
+_FAULT_SYNTAX = re.compile(r"^(?P<function>[a-z_0-9]+)(\[(?P<match>[^\]]*)\])?(@(?P<nth>\d+)(?P<onward>\+)?)?=(?P<errno>\w+)$")
+
+
+def parse_fault(spec: str, functions: Iterable[str] | None = None) -> FaultRule:
+    """``path_open[*.cfg]@2=ACCES`` (the 2nd path_open of a .cfg path), ``fd_write[fd=1]=IO``
+    (every write to fd 1), ``fd_read@3+=INTR`` (the 3rd read on). ValueError says what is wrong."""
+    m = _FAULT_SYNTAX.match(spec.strip())
+    if not m:
+        raise ValueError(f"bad fault {spec!r}: write FUNCTION[PATH-GLOB or fd=N][@N[+]]=ERRNO, "
+                         "e.g. path_open[*.cfg]@2=ACCES or fd_write[fd=1]=IO")
+    function = m["function"]
+    if functions is not None and function not in set(functions):
+        raise ValueError(f"bad fault {spec!r}: {function!r} is not a WASI function this host provides")
+    errno = Errno.from_label(m["errno"])
+    match = m["match"]
+    fd = None
+    path = None
+    if match is not None:
+        if re.fullmatch(r"fd=\d+", match):
+            fd = int(match[3:])
+        else:
+            path = match
+    nth = int(m["nth"]) if m["nth"] else None
+    if nth == 0:
+        raise ValueError(f"bad fault {spec!r}: calls are counted from 1")
+    return FaultRule(function, errno, path, fd, nth, bool(m["onward"]))
+
+
+class _FaultState:
+    """The rules of one function, with their match counts for this run."""
+
+    def __init__(self, rules: list[FaultRule], fd_index: int | None) -> None:
+        self.rules = rules
+        self.seen = [0] * len(rules)
+        self.fd_index = fd_index
+
+    def check(self, args: tuple, captured) -> Errno | None:
+        for i, rule in enumerate(self.rules):
+            if rule.fd is not None and (self.fd_index is None or args[self.fd_index] != rule.fd):
+                continue
+            if rule.path is not None:
+                path = captured[0] if captured else None
+                if not isinstance(path, str) or not fnmatch.fnmatchcase(path, rule.path):
+                    continue
+            self.seen[i] += 1
+            n = self.seen[i]
+            if rule.nth is None or n == rule.nth or (rule.onward and n > rule.nth):
+                return rule.errno
+        return None
+
+
+class Observer:
+    """Wraps host functions so that each call is traced and counted, and faults injected.
+
+    ``functions`` are the names of every function of the interface (for coverage);
+    ``max_records``: beyond this many calls only counts are kept (coverage stays exact).
+    ``record=False`` keeps counts only.
+    """
+
+    def __init__(self, functions: Sequence[str], *, faults: Iterable[FaultRule] = (), record: bool = True,
+                 max_records: int = DEFAULT_MAX_RECORDS, decoder=None) -> None:
+        self.functions = list(functions)
+        self._index = {name: i for i, name in enumerate(self.functions)}
+        self.records: list[tuple] = []
+        self.counts: Counter = Counter()  # (function index, errno) for calls not recorded
+        self.limit = max_records if record else 0
+        self.faults = list(faults)
+        self.decoder = decoder
+        self.signatures: dict[str, Any] = {}
+
+    def wrap(self, sig, impl: Callable, capture: Callable | None = None) -> Callable:
+        """``impl(mem, *args)`` observed. ``capture(mem, args)`` reads what must be kept from
+        guest memory at call time (it must not raise)."""
+        index = self._index[sig.name]
+        self.signatures[sig.name] = sig
+        records = self.records
+        counts = self.counts
+        limit = self.limit
+        clock = time.perf_counter_ns
+        rules = [r for r in self.faults if r.function == sig.name]
+        names = [p.name for p in sig.params]
+        faults = _FaultState(rules, names.index("fd") if "fd" in names else None) if rules else None
+
+        def observed(mem, *args):
+            start = clock()
+            captured = capture(mem, args) if capture is not None else None
+            if faults is not None:
+                injected = faults.check(args, captured)
+                if injected is not None:
+                    if len(records) < limit:
+                        records.append((index, args, None, int(injected), start, clock() - start, captured, True))
+                    else:
+                        counts[index, int(injected)] += 1
+                    raise WasiError(injected, None, "injected by a fault rule")
+            try:
+                result = impl(mem, *args)
+            except WasiError as e:
+                if len(records) < limit:
+                    records.append((index, args, None, int(e.errno), start, clock() - start, captured, False))
+                else:
+                    counts[index, int(e.errno)] += 1
+                raise
+            except BaseException as e:
+                if len(records) < limit:
+                    records.append((index, args, e, _RAISED, start, clock() - start, captured, False))
+                else:
+                    counts[index, _RAISED] += 1
+                raise
+            if len(records) < limit:
+                records.append((index, args, result, 0, start, clock() - start, captured, False))
+            else:
+                counts[index, 0] += 1
+            return result
+
+        observed.__name__ = f"observed_{sig.name}"
+        observed.__wrapped__ = impl  # type: ignore[attr-defined]
+        return observed
+
+    def trace(self) -> Trace:
+        return Trace(self.functions, self.records, self.counts, self.signatures, self.decoder)
+
+
+@dataclasses.dataclass(frozen=True)
+class CallRecord:
+    """One call, decoded for reading."""
+
+    seq: int
+    function: str
+    args: dict[str, Any]
+    result: Any
+    errno: Errno | None  # None: the call did not return (exit, trap, bug)
+    duration_ns: int
+    injected: bool
+    start_ns: int = 0
+    raised: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.errno is Errno.SUCCESS
+
+    def text(self) -> str:
+        """``path_open(fd=3, path="out.txt", oflags=CREAT|TRUNC, ...) = fd 4``"""
+        args = ", ".join(f"{k}={v}" for k, v in self.args.items())
+        if self.errno is None:
+            outcome = self.raised or "?"
+        elif self.errno is Errno.SUCCESS:
+            outcome = _show(self.result)
+        else:
+            outcome = f"{self.errno.label} ({self.errno.describe()})"
+        note = "  [injected]" if self.injected else ""
+        return f"{self.function}({args}) = {outcome}{note}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq, "function": self.function, "args": self.args, "result": self.result,
+            "errno": self.errno.label if self.errno is not None else None,
+            "duration_ns": self.duration_ns, "injected": self.injected,
+            **({"raised": self.raised} if self.raised else {}),
+        }
+
+
+class Trace:
+    """Every recorded call of a run, in order. Iterating gives :class:`CallRecord`."""
+
+    def __init__(self, functions: list[str], records: list[tuple], counts: Counter, signatures: dict,
+                 decoder) -> None:
+        self.functions = functions
+        self._records = records
+        self._counts = counts
+        self._signatures = signatures
+        self._decoder = decoder
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @property
+    def dropped(self) -> int:
+        """Calls counted but not recorded (past the record limit)."""
+        return sum(self._counts.values())
+
+    def _decode(self, seq: int, raw: tuple) -> CallRecord:
+        name = self.functions[raw[_FUNC]]
+        sig = self._signatures.get(name)
+        errno = None if raw[_ERRNO] == _RAISED else Errno(raw[_ERRNO])
+        raised = None
+        if errno is None:
+            exc = raw[_RESULT]
+            code = getattr(exc, "code", None)
+            raised = f"exit {code}" if isinstance(code, int) else f"raised {type(exc).__name__}: {exc}"
+        if self._decoder is not None and sig is not None:
+            args = self._decoder.args(sig, raw[_ARGS], raw[_CAPTURE])
+            result = self._decoder.result(sig, raw[_RESULT]) if errno is Errno.SUCCESS else None
+        else:
+            args = {f"arg{i}": v for i, v in enumerate(raw[_ARGS])}
+            result = raw[_RESULT] if errno is Errno.SUCCESS else None
+        return CallRecord(seq, name, args, result, errno, raw[_DURATION], raw[_INJECTED], raw[_START], raised)
+
+    def __getitem__(self, seq: int) -> CallRecord:
+        return self._decode(seq + 1, self._records[seq])
+
+    def __iter__(self) -> Iterator[CallRecord]:
+        for i, raw in enumerate(self._records):
+            yield self._decode(i + 1, raw)
+
+    def filter(self, function: str | Iterable[str] | None = None, errno: str | Errno | None = None,
+               path: str | None = None, failed: bool | None = None) -> list[CallRecord]:
+        """Calls of ``function`` (a name or names), with ``errno`` (a label such as ``NOENT``,
+        or ``SUCCESS``), whose path arguments match the glob ``path``, or (``failed``) that
+        did or did not fail."""
+        names = {function} if isinstance(function, str) else set(function) if function is not None else None
+        want = Errno.from_label(errno) if isinstance(errno, str) else errno
+        out = []
+        for i, raw in enumerate(self._records):
+            if names is not None and self.functions[raw[_FUNC]] not in names:
+                continue
+            if want is not None and raw[_ERRNO] != int(want):
+                continue
+            if failed is not None and (raw[_ERRNO] != 0) != failed:
+                continue
+            if path is not None:
+                paths = [c for c in (raw[_CAPTURE] or ()) if isinstance(c, str)]
+                if not any(fnmatch.fnmatchcase(p, path) for p in paths):
+                    continue
+            out.append(self._decode(i + 1, raw))
+        return out
+
+    def counts(self) -> dict[str, Counter]:
+        """Per function, how many calls ended with each errno label (``EXIT`` etc. for those
+        that did not return), recorded or not."""
+        out: dict[str, Counter] = {}
+        for raw in self._records:
+            out.setdefault(self.functions[raw[_FUNC]], Counter())[_label(raw[_ERRNO])] += 1
+        for (index, errno), n in self._counts.items():
+            out.setdefault(self.functions[index], Counter())[_label(errno)] += n
+        return out
+
+    def total_ns(self) -> int:
+        return sum(raw[_DURATION] for raw in self._records)
+
+    def text(self, limit: int | None = None) -> str:
+        """An strace-like listing, one call a line, numbered."""
+        lines = []
+        for record in self:
+            if limit is not None and len(lines) >= limit:
+                lines.append(f"... {len(self) - limit} more calls")
+                break
+            lines.append(f"{record.seq:>6}  {record.text()}")
+        if self.dropped:
+            lines.append(f"... and {self.dropped} calls past the record limit (counted, not kept)")
+        return "\n".join(lines)
+
+    def jsonl(self) -> Iterator[str]:
+        """The calls as JSON Lines, one object per call."""
+        for record in self:
+            yield json.dumps(record.to_dict(), default=str)
+
+    def __repr__(self) -> str:
+        return f"<Trace {len(self)} calls>"
+
+
+def _show(result: Any) -> str:
+    if result is None or result == "":
+        return "0"
+    if isinstance(result, dict):
+        return "{" + ", ".join(f"{k}={v}" for k, v in result.items()) + "}"
+    return str(result)
+
+
+def _label(errno: int) -> str:
+    return "RAISED" if errno == _RAISED else Errno(errno).label
+
+
+class Coverage:
+    """Which functions of an interface a guest imported and called, how often, with which errnos.
+
+    ``functions``: every function of the interface in order; ``imported``: the guest's imports
+    of it (known before running); ``counts``: from :meth:`Trace.counts`.
+    """
+
+    def __init__(self, functions: Sequence[str], imported: Iterable[str], counts: dict[str, Counter],
+                 interface: str = "preview1") -> None:
+        self.functions = list(functions)
+        self.imported = [f for f in self.functions if f in set(imported)]
+        self.counts = counts
+        self.interface = interface
+
+    def calls(self, function: str) -> int:
+        return sum(self.counts.get(function, Counter()).values())
+
+    def errors(self, function: str) -> dict[str, int]:
+        """Errno label -> calls, for the calls of ``function`` that did not succeed."""
+        return {k: v for k, v in sorted(self.counts.get(function, Counter()).items()) if k != "SUCCESS"}
+
+    @property
+    def called(self) -> list[str]:
+        return [f for f in self.functions if self.calls(f)]
+
+    def status(self, function: str) -> str:
+        """``not imported``, ``imported``, ``called`` or ``called with errors``."""
+        if self.calls(function):
+            return "called with errors" if self.errors(function) else "called"
+        return "imported" if function in self.imported else "not imported"
+
+    def summary(self) -> str:
+        return (f"called {len(self.called)} of {len(self.functions)}, "
+                f"imported {len(self.imported)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"preview1": {fn: {"calls": N, "errors": {ERRNO: N}, "imported": bool}}, "imports": [...]}``"""
+        table = {f: {"calls": self.calls(f), "errors": self.errors(f), "imported": f in self.imported}
+                 for f in self.functions}
+        return {self.interface: table, "imports": list(self.imported), "summary": self.summary()}
+
+    def __repr__(self) -> str:
+        return f"<Coverage {self.summary()}>"
