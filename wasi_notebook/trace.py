@@ -18,7 +18,7 @@ import fnmatch
 import json
 import re
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .errors import Errno, WasiError
@@ -90,7 +90,7 @@ class _FaultState:
         self.seen = [0] * len(rules)
         self.fd_index = fd_index
 
-    def check(self, args: tuple, captured) -> Errno | None:
+    def check(self, args: tuple, captured) -> int | None:
         for i, rule in enumerate(self.rules):
             if rule.fd is not None and (self.fd_index is None or args[self.fd_index] != rule.fd):
                 continue
@@ -101,12 +101,14 @@ class _FaultState:
             self.seen[i] += 1
             n = self.seen[i]
             if rule.nth is None or n == rule.nth or (rule.onward and n > rule.nth):
-                return rule.errno
+                return int(rule.errno)
         return None
 
 
 class Observer:
-    """Wraps host functions so that each call is traced and counted, and faults injected.
+    """What an adapter's installed wrappers report to: each call is traced and counted, and
+    faults injected. The adapter wraps each host function once, calling :meth:`note` (and the
+    checks from :meth:`fault_check`) from that one wrapper.
 
     ``functions`` are the names of every function of the interface (for coverage);
     ``max_records``: beyond this many calls only counts are kept (coverage stays exact).
@@ -118,59 +120,35 @@ class Observer:
         self.functions = list(functions)
         self._index = {name: i for i, name in enumerate(self.functions)}
         self.records: list[tuple] = []
-        self.counts: Counter = Counter()  # (function index, errno) for calls not recorded
+        self.counts: defaultdict = defaultdict(int)  # (function index, errno) for calls not recorded
         self.limit = max_records if record else 0
         self.faults = list(faults)
         self.decoder = decoder
         self.signatures: dict[str, Any] = {}
 
-    def wrap(self, sig, impl: Callable, capture: Callable | None = None) -> Callable:
-        """``impl(mem, *args)`` observed. ``capture(mem, args)`` reads what must be kept from
-        guest memory at call time (it must not raise)."""
-        index = self._index[sig.name]
+    RAISED = _RAISED
+    clock = staticmethod(time.perf_counter_ns)
+
+    def register(self, sig) -> int:
+        """Note ``sig`` (for decoding later); returns the index ``note`` takes for it."""
         self.signatures[sig.name] = sig
-        records = self.records
-        counts = self.counts
-        limit = self.limit
-        clock = time.perf_counter_ns
+        return self._index[sig.name]
+
+    def fault_check(self, sig) -> Callable | None:
+        """``check(args, captured) -> errno or None`` for ``sig``'s function, or None when no
+        rule names it. Counting matches is per run (per Observer)."""
         rules = [r for r in self.faults if r.function == sig.name]
+        if not rules:
+            return None
         names = [p.name for p in sig.params]
-        faults = _FaultState(rules, names.index("fd") if "fd" in names else None) if rules else None
+        return _FaultState(rules, names.index("fd") if "fd" in names else None).check
 
-        def observed(mem, *args):
-            start = clock()
-            captured = capture(mem, args) if capture is not None else None
-            if faults is not None:
-                injected = faults.check(args, captured)
-                if injected is not None:
-                    if len(records) < limit:
-                        records.append((index, args, None, int(injected), start, clock() - start, captured, True))
-                    else:
-                        counts[index, int(injected)] += 1
-                    raise WasiError(injected, None, "injected by a fault rule")
-            try:
-                result = impl(mem, *args)
-            except WasiError as e:
-                if len(records) < limit:
-                    records.append((index, args, None, int(e.errno), start, clock() - start, captured, False))
-                else:
-                    counts[index, int(e.errno)] += 1
-                raise
-            except BaseException as e:
-                if len(records) < limit:
-                    records.append((index, args, e, _RAISED, start, clock() - start, captured, False))
-                else:
-                    counts[index, _RAISED] += 1
-                raise
-            if len(records) < limit:
-                records.append((index, args, result, 0, start, clock() - start, captured, False))
-            else:
-                counts[index, 0] += 1
-            return result
-
-        observed.__name__ = f"observed_{sig.name}"
-        observed.__wrapped__ = impl  # type: ignore[attr-defined]
-        return observed
+    def note(self, index: int, args: tuple, result, errno: int, start: int, captured, injected: bool) -> None:
+        """Keep one call: recorded while under the limit, counted after."""
+        if len(self.records) < self.limit:
+            self.records.append((index, args, result, errno, start, time.perf_counter_ns() - start, captured, injected))
+        else:
+            self.counts[index, errno] += 1
 
     def trace(self) -> Trace:
         return Trace(self.functions, self.records, self.counts, self.signatures, self.decoder)
@@ -281,12 +259,12 @@ class Trace:
         return out
 
     def counts(self) -> dict[str, Counter]:
-        """Per function, how many calls ended with each errno label (``EXIT`` etc. for those
-        that did not return), recorded or not."""
+        """Per function, how many calls ended with each errno label (``RAISED`` for those that
+        did not return: an exit, a trap), recorded or not."""
+        pairs = Counter((raw[_FUNC], raw[_ERRNO]) for raw in self._records)
+        pairs.update(self._counts)
         out: dict[str, Counter] = {}
-        for raw in self._records:
-            out.setdefault(self.functions[raw[_FUNC]], Counter())[_label(raw[_ERRNO])] += 1
-        for (index, errno), n in self._counts.items():
+        for (index, errno), n in pairs.items():
             out.setdefault(self.functions[index], Counter())[_label(errno)] += n
         return out
 

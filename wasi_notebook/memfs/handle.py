@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["Handle", "SEEK_SET", "SEEK_CUR", "SEEK_END"]
 
 SEEK_SET, SEEK_CUR, SEEK_END = 0, 1, 2
+_REGULAR = FileType.REGULAR_FILE
 
 
 class Handle:
@@ -72,7 +73,10 @@ class Handle:
 
     def read(self, size: int) -> bytes:
         """Up to ``size`` bytes from the position, which moves past them; b"" at the end."""
-        data = self._file(False).data
+        inode = self.inode
+        if self.closed or not self.readable or inode.type is not _REGULAR:
+            inode = self._file(False)  # raises the right error
+        data = inode.data  # type: ignore[attr-defined]
         pos = self.pos
         chunk = bytes(data[pos : pos + size])
         self.pos = pos + len(chunk)
@@ -86,8 +90,10 @@ class Handle:
     def write(self, chunk) -> int:
         """Write at the position (at the end in append mode); returns the bytes written, fewer
         than given only when the MemFs quota runs out. NOSPC when nothing fits."""
-        inode = self._file(True)
-        offset = len(inode.data) if self.append else self.pos
+        inode = self.inode
+        if self.closed or not self.writable or inode.type is not _REGULAR:
+            inode = self._file(True)  # raises the right error
+        offset = len(inode.data) if self.append else self.pos  # type: ignore[attr-defined]
         written = self.fs._write(inode, offset, chunk)
         self.pos = offset + written
         return written

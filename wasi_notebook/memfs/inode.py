@@ -150,9 +150,10 @@ class File(Inode):
             self.journal.before_change(self)
         data = self.data
         end = len(data)
-        if offset >= end:
-            if offset > end:
-                data.extend(bytes(offset - end))
+        if offset == end:
+            data += chunk
+        elif offset > end:
+            data.extend(bytes(offset - end))
             data += chunk
         else:
             if self.sharers:

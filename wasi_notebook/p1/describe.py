@@ -9,7 +9,9 @@ from ..errors import WasiError
 from .defs import Fdflags, Filetype, Preopentype, Rights, format_flags
 from .memory import guest_str
 from .signatures import KIND_TYPES, Signature
-from .structs import iovecs
+from .structs import Iovec, iovecs
+
+_IOVEC = Iovec.STRUCT
 
 __all__ = ["capture_for", "Preview1Decoder", "PREVIEW_BYTES"]
 
@@ -41,8 +43,13 @@ def capture_for(sig: Signature) -> Callable | None:
         at = writes[0]
 
         def capture_write(mem, args):
+            ptr, count = args[at], args[at + 1]
+            if count == 1 and ptr + 8 <= len(mem):  # the common case, kept short
+                buf, length = _IOVEC.unpack_from(mem, ptr)
+                if buf + length <= len(mem):
+                    return (length, bytes(mem[buf : buf + min(length, PREVIEW_BYTES)]))
             try:
-                pairs = iovecs(mem, args[at], args[at + 1])
+                pairs = iovecs(mem, ptr, count)
                 total = 0
                 for _, length in pairs:
                     total += length

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from ..errors import Errno, WasiError
 from ..memfs import NOW, FileType
-from .defs import Advice, Fdflags, Filetype, Fstflags, Preopentype, Rights, Whence
+from .defs import Advice, Fdflags, Filetype, Fstflags, Preopentype, Rights, Whence, as_ints
 from .memory import guest_slice
 from .state import FILETYPES, HostState
-from .structs import Dirent, iovecs
+from .structs import Dirent, Iovec, iovecs
 
 __all__ = ["FdCalls", "times_from_flags"]
 
-R = Rights
+R = as_ints(Rights)
+_FD_WRITE, _FD_READ = R.FD_WRITE, R.FD_READ
+_IOVEC = Iovec.STRUCT
 _MAX_FILESIZE = (1 << 63) - 1
 
 
@@ -37,9 +39,12 @@ class FdCalls(HostState):
     # -- data --------------------------------------------------------------------------------
 
     def fd_write(self, mem, fd: int, iovs: int, iovs_len: int) -> int:
-        entry = self.fds.get(fd, R.FD_WRITE)
-        pairs = iovecs(mem, iovs, iovs_len)
+        entry = self.fds.get(fd, _FD_WRITE)
         sink = entry.stream if entry.stream is not None else entry.handle
+        if iovs_len == 1 and iovs + 8 <= len(mem):  # the common case, without building a list
+            ptr, length = _IOVEC.unpack_from(mem, iovs)
+            return sink.write(guest_slice(mem, ptr, length)) if length else 0
+        pairs = iovecs(mem, iovs, iovs_len)
         total = 0
         for ptr, length in pairs:
             if not length:
@@ -56,7 +61,7 @@ class FdCalls(HostState):
         return total
 
     def fd_read(self, mem, fd: int, iovs: int, iovs_len: int) -> int:
-        entry = self.fds.get(fd, R.FD_READ)
+        entry = self.fds.get(fd, _FD_READ)
         pairs = iovecs(mem, iovs, iovs_len)
         source = entry.stream if entry.stream is not None else entry.handle
         total = 0

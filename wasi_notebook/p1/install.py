@@ -1,13 +1,16 @@
 """Putting a preview1 host into a wasmtime linker: the one place where a WasiError becomes an
 errno number and where results are written to the guest's result pointers.
 
-For each of the 46 functions: the host's method, wrapped once by the observer if there is one
-(trace, coverage, faults), wrapped by the boundary below, defined through ``hostcall``'s fast
-path. Result pointers are checked before the call, so a bad one (FAULT) leaves no half-done work.
+For each of the 46 functions, one generated wrapper around the host's method: it checks the
+result pointers before the call (a bad one is FAULT with no half-done work), calls the method,
+turns a WasiError into its number, writes the results, and, when an observer is given, notes
+the call for the trace and coverage and applies fault rules. Defined through ``hostcall``'s
+fast path.
 """
 
 from __future__ import annotations
 
+import linecache
 import struct
 from typing import Callable
 
@@ -42,63 +45,71 @@ def core_types(sig: Signature) -> list[str]:
     return ["s64" if kind == "filedelta" else core for kind, core in zip(kinds, sig.core_params)]
 
 
-def boundary(sig: Signature, impl: Callable) -> Callable:
-    """``impl(mem, *params) -> results`` as a core function ``(mem, *params, *result_ptrs) -> errno``."""
-    nparams = len(sig.params)
-    outputs = [(_PACKERS[r.kind], r.kind in _STRUCT_KINDS) for r in sig.results]
+def boundary(sig: Signature, impl: Callable, observer=None, capture: Callable | None = None) -> Callable:
+    """``impl(mem, *params) -> results`` as the core function ``(mem, *params, *result_ptrs) -> errno``.
+
+    Generated for each signature with its parameters spelled out (no ``*args`` packing on the
+    hot path). With an ``observer``, the same function times the call, captures what
+    ``capture`` reads from memory, applies fault rules and notes the outcome: the one wrap.
+    """
+    params = [f"a{i}" for i in range(len(sig.params))]
+    ptrs = [f"r{i}" for i in range(len(sig.results))]
+    args = ", ".join(params)
+    args_tuple = f"({args},)" if params else "()"
+    names = {"impl": impl, "WasiError": WasiError, "FAULT": _FAULT}
+    lines = [f"def call(mem{''.join(', ' + n for n in params + ptrs)}):"]
+    for i, (ptr, result) in enumerate(zip(ptrs, sig.results)):
+        names[f"size{i}"] = _PACKERS[result.kind].size
+        lines.append(f"    if {ptr} + size{i} > len(mem): return FAULT")
+    observed = observer is not None
+    if observed:
+        index = observer.register(sig)
+        names.update(note=observer.note, clock=observer.clock, index=index)
+        lines.append("    start = clock()")
+        if capture is not None:
+            names["capture"] = capture
+            lines.append(f"    captured = capture(mem, {args_tuple})")
+        else:
+            lines.append("    captured = None")
+        check = observer.fault_check(sig)
+        if check is not None:
+            names["check"] = check
+            lines += [f"    injected = check({args_tuple}, captured)",
+                      "    if injected is not None:",
+                      f"        note(index, {args_tuple}, None, injected, start, captured, True)",
+                      "        return injected"]
+    lines += ["    try:", f"        value = impl(mem{''.join(', ' + n for n in params)})", "    except WasiError as e:"]
+    if observed:
+        lines.append(f"        note(index, {args_tuple}, None, e.errno, start, captured, False)")
+    lines.append("        return e.errno")
+    if observed:
+        lines += ["    except BaseException as e:",
+                  f"        note(index, {args_tuple}, e, RAISED, start, captured, False)",
+                  "        raise"]
+        names["RAISED"] = observer.RAISED
+        lines.append(f"    note(index, {args_tuple}, value, 0, start, captured, False)")
     if sig.noreturn:
-        def call_noreturn(mem, *args):
-            impl(mem, *args)
-        return call_noreturn
-    if not outputs:
-        def call0(mem, *args):
-            try:
-                impl(mem, *args)
-            except WasiError as e:
-                return e.errno
-            return 0
-        return call0
-    if len(outputs) == 1 and not outputs[0][1]:
-        packer = outputs[0][0]
-        pack_into, size = packer.pack_into, packer.size
-
-        def call1(mem, *args):
-            ptr = args[nparams]
-            if ptr + size > len(mem):
-                return _FAULT
-            try:
-                value = impl(mem, *args[:nparams])
-            except WasiError as e:
-                return e.errno
-            pack_into(mem, ptr, value)
-            return 0
-        return call1
-
-    def call_many(mem, *args):
-        ptrs = args[nparams:]
-        for ptr, (packer, _) in zip(ptrs, outputs):
-            if ptr + packer.size > len(mem):
-                return _FAULT
-        try:
-            value = impl(mem, *args[:nparams])
-        except WasiError as e:
-            return e.errno
-        values = (value,) if len(outputs) == 1 else value
-        for ptr, (packer, is_struct), item in zip(ptrs, outputs, values):
-            if is_struct:
-                packer.pack_into(mem, ptr, *item)
-            else:
-                packer.pack_into(mem, ptr, item)
-        return 0
-    return call_many
+        lines.append("    return None")
+    else:
+        for i, (ptr, result) in enumerate(zip(ptrs, sig.results)):
+            packer = _PACKERS[result.kind]
+            names[f"pack{i}"] = packer.pack_into
+            item = "value" if len(ptrs) == 1 else f"value[{i}]"
+            star = "*" if result.kind in _STRUCT_KINDS else ""
+            lines.append(f"    pack{i}(mem, {ptr}, {star}{item})")
+        lines.append("    return 0")
+    source = "\n".join(lines) + "\n"
+    filename = f"<preview1 {sig.name}{' observed' if observed else ''}>"
+    exec(compile(source, filename, "exec"), names)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    call = names["call"]
+    call.__name__ = sig.name
+    return call
 
 
 def install(linker: wasmtime.Linker, host, observer=None) -> None:
     """Define all 46 functions of ``host`` (a :class:`~wasi_notebook.p1.host.Preview1`) in
     ``linker``, each wrapped once by ``observer.wrap(sig, impl)`` when an observer is given."""
     for sig in SIGNATURES.values():
-        impl = getattr(host, sig.name)
-        if observer is not None:
-            impl = observer.wrap(sig, impl, capture_for(sig))
-        hostcall.define(linker, MODULE, sig.name, core_types(sig), list(sig.core_results),
-                        boundary(sig, impl), memory="memory")
+        call = boundary(sig, getattr(host, sig.name), observer, capture_for(sig) if observer is not None else None)
+        hostcall.define(linker, MODULE, sig.name, core_types(sig), list(sig.core_results), call, memory="memory")

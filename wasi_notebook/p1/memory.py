@@ -69,6 +69,8 @@ def guest_slice(mem: Buffer, ptr: int, length: int) -> memoryview:
     """
     if ptr < 0 or length < 0 or ptr + length > len(mem):
         raise GuestMemoryError(ptr, length, len(mem))
+    if type(mem) is memoryview:  # what a host is given: slicing it makes a view already
+        return mem[ptr : ptr + length]
     return memoryview(mem)[ptr : ptr + length]
 
 

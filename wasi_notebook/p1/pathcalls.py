@@ -4,7 +4,7 @@ descriptor through MemFs, whose resolver keeps it inside that directory."""
 from __future__ import annotations
 
 from ..errors import Errno, WasiError
-from .defs import Fdflags, Lookupflags, Oflags, Rights
+from .defs import Fdflags, Lookupflags, Oflags, Rights, as_ints
 from .fdcalls import times_from_flags
 from .fds import Fd
 from .memory import guest_slice
@@ -12,7 +12,7 @@ from .state import FILETYPES, HostState
 
 __all__ = ["PathCalls"]
 
-R = Rights
+R = as_ints(Rights)
 
 
 def _follow(lookupflags: int) -> bool:
