@@ -1,101 +1,191 @@
-"""The ``wasi-notebook`` command.
+"""The ``wasi-notebook`` command line: a stable contract that other tools drive.
 
-    wasi-notebook demo      a tour of MemFs in the terminal: a tree, a snapshot, changes, the diff
+    wasi-notebook run [OPTIONS] GUEST [ARGS...]
+    wasi-notebook demo
 
-Errors of our own (bad arguments) exit with status 2 and a one-line message.
+``run`` passes the guest's stdout and stderr through unchanged and exits with the guest's exit
+code; a trap exits 134 with the trap message and wasm backtrace on stderr. Errors of our own
+(bad arguments, not a wasm file) exit 2 with a one-line message on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import posixpath
 import sys
-
-from rich.console import Console
-from rich.panel import Panel
+from pathlib import Path
 
 from . import __version__
 from .errors import WasiError
-from .memfs import MemFs
-from .render import diff_table, human_size, tree
+from .session import LoadError, Session
 
-__all__ = ["main", "demo"]
+__all__ = ["main"]
 
-
-class VirtualClock:
-    """Start at a fixed instant and step 1 ms per reading, so the demo prints the same every time."""
-
-    def __init__(self, start_ns: int = 1_767_225_600_000_000_000) -> None:  # 2026-01-01 UTC
-        self.now = start_ns
-
-    def __call__(self) -> int:
-        self.now += 1_000_000
-        return self.now
+EXIT_USAGE = 2
 
 
-def sample_fs() -> MemFs:
-    """A small home folder and data set, the starting point of the demo."""
-    fs = MemFs(clock=VirtualClock(), max_bytes=64 << 20)
-    home = fs.path("/home/student")
-    home.mkdir(parents=True)
-    (home / "notes.txt").write_text("WASI keeps a guest inside the folders it is given.\n")
-    (home / "todo.txt").write_text("- read the trace\n- check coverage\n")
-    data = fs.path("/data")
-    data.mkdir()
-    (data / "numbers.csv").write_text("n,square\n" + "".join(f"{i},{i * i}\n" for i in range(1, 11)))
-    (data / "blob.bin").write_bytes(bytes(range(256)) * 256)
-    (data / "latest.csv").symlink_to("numbers.csv")
-    (home / "numbers.csv").hardlink_to("/data/numbers.csv")
-    return fs
+class UsageError(Exception):
+    """Our own error: a bad argument. Exits 2."""
 
 
-def demo(console: Console) -> int:
-    fs = sample_fs()
-    console.print(Panel.fit("MemFs: the in-memory filesystem every wasi-notebook guest sees", style="bold"))
-    console.print(tree(fs.root))
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wasi-notebook",
+                                     description="A WASI workbench: run WebAssembly guests on a traced Python host.")
+    parser.add_argument("--version", action="version", version=f"wasi-notebook {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("demo", help="run the bundled example guests on a sample filesystem")
+    run = commands.add_parser("run", help="run a preview1 guest", description=(
+        "Run GUEST (a .wasm or .wat file) with ARGS. Its argv[0] is the file's name and its "
+        "environment is exactly the --env pairs."))
+    run.add_argument("guest", metavar="GUEST")
+    run.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS")
+    run.add_argument("--dir", action="append", default=[], metavar="HOST[::GUEST]",
+                     help="copy a host folder into the MemFs at GUEST (default: the same path), preopen it, "
+                          "and write every change back afterwards")
+    run.add_argument("--no-write-back", action="store_true", help="leave the --dir host folders untouched")
+    run.add_argument("--mem-dir", action="append", default=[], metavar="GUEST", help="an empty in-memory preopen")
+    run.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
+    run.add_argument("--stdin", default="-", metavar="FILE", help="the guest's stdin ('-': ours, the default)")
+    run.add_argument("--trace", metavar="FILE", help="write every call as JSON Lines")
+    run.add_argument("--coverage", metavar="FILE", help="write preview1 coverage as JSON")
+    run.add_argument("--summary", action="store_true", help="print coverage and call counts on stderr")
+    run.add_argument("--fault", action="append", default=[], metavar="RULE",
+                     help="inject a failure, e.g. 'path_open[*.cfg]=ACCES' or 'fd_write[fd=1]@2=IO'")
+    run.add_argument("--deterministic", action="store_true", help="virtual clock and seeded randomness")
+    run.add_argument("--seed", type=int, default=0, metavar="N", help="the random seed with --deterministic")
+    run.add_argument("--fuel", type=int, metavar="N", help="stop the guest after N units of fuel")
+    run.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the guest after this wall time")
+    run.add_argument("--max-memory", type=int, metavar="BYTES", help="cap the guest's linear memory")
+    run.add_argument("--backend", choices=["memfs", "native"], default="memfs",
+                     help="memfs: our traced host (default); native: wasmtime's built-in WASI, for comparison")
+    return parser
 
-    snapshot = fs.snapshot()
-    console.print("\n[bold]A run changes things[/] (here through the Python API; guests do the same through WASI):")
-    steps = [
-        ("append a line to /home/student/notes.txt",
-         lambda: fs.path("/home/student/notes.txt").append_text("Symlinks cannot point outside either.\n")),
-        ("write /out/report.txt", lambda: (fs.path("/out").mkdir(),
-                                           fs.path("/out/report.txt").write_text("10 rows, sum of squares 385\n"))),
-        ("rename todo.txt to done.txt", lambda: fs.path("/home/student/todo.txt").rename("done.txt")),
-        ("delete /data/blob.bin", lambda: fs.path("/data/blob.bin").unlink()),
-        ("try to escape with ../..", lambda: fs.path("/home/student/escape").symlink_to("../../..")),
-        ("...and follow that link", lambda: fs.path("/home/student/escape/etc").read_text()),
-    ]
-    for what, action in steps:
+
+def _mounts(args) -> list[tuple[str | None, str, str]]:
+    """(host folder or None, guest path, MemFs path) for every --dir and --mem-dir."""
+    mounts = []
+    for spec in args.dir:
+        host, _, guest = spec.partition("::")
+        guest = guest or host
+        if not host:
+            raise UsageError(f"--dir {spec!r}: name a host folder")
+        if not os.path.isdir(host):
+            raise UsageError(f"--dir {spec!r}: {host!r} is not a folder")
+        mounts.append((host, guest, posixpath.normpath("/" + guest)))
+    for guest in args.mem_dir:
+        mounts.append((None, guest, posixpath.normpath("/" + guest)))
+    for i, (_, guest_a, a) in enumerate(mounts):
+        for _, guest_b, b in mounts[i + 1:]:
+            if a == b or a.startswith(b.rstrip("/") + "/") or b.startswith(a.rstrip("/") + "/"):
+                raise UsageError(f"the preopens {guest_a!r} and {guest_b!r} overlap in the MemFs; give them "
+                                 "guest paths that do not contain each other")
+    return mounts
+
+
+def _env(pairs: list[str]) -> dict[str, str]:
+    env = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--env {pair!r}: write NAME=VALUE")
+        env[name] = value
+    return env
+
+
+def _stdin(spec: str, backend: str):
+    from .stdio import InputSource
+
+    if spec != "-":
         try:
-            action()
-            console.print(f"  [green]ok[/]    {what}")
-        except WasiError as e:
-            console.print(f"  [red]error[/] {what}: {e}")
+            return Path(spec).read_bytes()
+        except OSError as e:
+            raise UsageError(f"--stdin {spec!r}: {e.strerror}") from None
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    if stream is None:
+        return b""
+    if backend == "native":
+        return stream.read()
+    return InputSource(b"", more=lambda: stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536))
 
-    diff = snapshot.diff()
-    console.print()
-    console.print(tree(fs.root, diff))
-    console.print()
-    console.print(diff_table(diff))
-    before = snapshot.read_text("/home/student/notes.txt")
-    console.print(f"\nWhat /home/student/notes.txt held before the run: {before!r}")
-    console.print(f"Usage: {fs.used_inodes} inodes, {human_size(fs.used_bytes)} of {human_size(fs.max_bytes)}")
-    return 0
+
+def _passthrough(stream):
+    out = stream.buffer
+
+    def write(chunk: bytes) -> None:
+        out.write(chunk)
+        out.flush()
+    return write
+
+
+def run_command(args) -> int:
+    if args.args and args.args[0] == "--":
+        args.args = args.args[1:]
+    mounts = _mounts(args)
+    env = _env(args.env)
+    session = Session()
+    fs = session.fs
+    try:
+        guest = session.load(args.guest)
+    except LoadError as e:
+        raise UsageError(str(e)) from None
+    for host, _, memfs_path in mounts:
+        if host is not None:
+            fs.import_dir(host, memfs_path)
+        else:
+            fs.path(memfs_path).mkdir(parents=True, exist_ok=True)
+    try:
+        result = session.run(
+            guest, args.args, stdin=_stdin(args.stdin, args.backend), env=env,
+            preopens={guest_path: memfs_path for _, guest_path, memfs_path in mounts},
+            deterministic=args.deterministic, seed=args.seed, fuel=args.fuel, timeout=args.timeout,
+            max_memory=args.max_memory, faults=args.fault, backend=args.backend,
+            on_stdout=_passthrough(sys.stdout), on_stderr=_passthrough(sys.stderr),
+        )
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    if not args.no_write_back:
+        from .memfs.transfer import sync_to_host
+
+        for host, _, memfs_path in mounts:
+            if host is not None:
+                sync_to_host(fs, memfs_path, host)
+    if args.trace:
+        with open(args.trace, "w") as f:
+            for line in result.trace.jsonl():
+                f.write(line + "\n")
+    if args.coverage:
+        Path(args.coverage).write_text(json.dumps(result.coverage.to_dict(), indent=2) + "\n")
+    if args.summary:
+        from rich.console import Console
+
+        from .render import coverage_table
+
+        Console(file=sys.stderr, highlight=False).print(coverage_table(result.coverage))
+    if result.trap is not None:
+        sys.stderr.write(f"wasi-notebook: {guest.name} trapped: {result.trap}\n")
+        if result.backtrace:
+            sys.stderr.write("wasm backtrace:\n" + result.backtrace + "\n")
+    sys.stderr.flush()
+    return result.status
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="wasi-notebook", description="A WASI workbench: run and observe WebAssembly guests.")
-    parser.add_argument("--version", action="version", version=f"wasi-notebook {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("demo", help="a tour of MemFs in the terminal")
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
-        return 2
-    console = Console(highlight=False)
-    if args.command == "demo":
-        return demo(console)
-    raise AssertionError(args.command)
+        return EXIT_USAGE
+    try:
+        if args.command == "demo":
+            from .demo import demo
+
+            return demo()
+        return run_command(args)
+    except (UsageError, WasiError, OSError) as e:
+        sys.stderr.write(f"wasi-notebook: {e}\n")
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

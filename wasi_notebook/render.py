@@ -96,3 +96,58 @@ def diff_table(diff: Diff) -> Table:
         table.add_row(Text(marks[change.kind], style=style), where, Text(change.kind, style=style),
                       describe(change.before), describe(change.after))
     return table
+
+
+GROUPS = [
+    ("args, environ", ("args_", "environ_")),
+    ("clocks", ("clock_",)),
+    ("fd", ("fd_",)),
+    ("path", ("path_",)),
+    ("poll, proc, sched, random", ("poll_", "proc_", "sched_", "random_")),
+    ("sockets", ("sock_",)),
+]
+STATUS_STYLES = {"called": "green", "called with errors": "yellow", "imported": "blue", "not imported": "dim"}
+
+
+def group_of(function: str) -> str:
+    for name, prefixes in GROUPS:
+        if function.startswith(prefixes):
+            return name
+    return "other"
+
+
+def coverage_table(coverage) -> Table:
+    """The functions a guest imported, by group, with calls and errnos; the rest counted below."""
+    table = Table(title=f"{coverage.interface} coverage: {coverage.summary()}", title_justify="left",
+                  show_edge=False, caption_justify="left")
+    table.add_column("group", style="dim")
+    table.add_column("function")
+    table.add_column("calls", justify="right")
+    table.add_column("errors")
+    last_group = None
+    for function in coverage.functions:
+        status = coverage.status(function)
+        if status == "not imported":
+            continue
+        group = group_of(function)
+        errors = ", ".join(f"{label}×{n}" for label, n in coverage.errors(function).items())
+        table.add_row(group if group != last_group else "", Text(function, style=STATUS_STYLES[status]),
+                      str(coverage.calls(function)) if coverage.calls(function) else "-", errors)
+        last_group = group
+    missing = len(coverage.functions) - len(coverage.imported)
+    table.caption = f"{missing} of {len(coverage.functions)} functions not imported"
+    return table
+
+
+def trace_text(trace, limit: int | None = 40) -> Text:
+    """The strace-like listing of a trace, failed calls in colour."""
+    text = Text()
+    for record in trace:
+        if limit is not None and record.seq > limit:
+            text.append(f"... {len(trace) - limit} more calls\n", style="dim")
+            break
+        style = "red" if record.errno is not None and not record.ok else None
+        style = "magenta" if record.injected else style
+        text.append(f"{record.seq:>5}  ", style="dim")
+        text.append(record.text() + "\n", style=style)
+    return text

@@ -194,6 +194,7 @@ class Session:
         faults: Iterable[FaultRule | str] = (),
         on_stdout: Callable[[bytes], None] | None = None,
         on_stderr: Callable[[bytes], None] | None = None,
+        backend: str = "memfs",
     ) -> RunResult:
         """Run ``guest`` with ``args`` (argv[0] is the guest's name) on this session's MemFs.
 
@@ -210,8 +211,26 @@ class Session:
             guest = self.load(guest)
         module = guest.module if fuel is None else self._compile(guest.wasm, guest.sha256, fuel=True)
         rules = [f if isinstance(f, FaultRule) else parse_fault(f, P1_FUNCTIONS) for f in faults]
+        preopens = dict(preopens) if preopens is not None else {"/": "/"}
+        if backend == "native":
+            if rules or deterministic or isinstance(stdin, InputSource):
+                raise ValueError("the native backend cannot inject faults, run deterministically or prompt for "
+                                 "stdin: those need wasi-notebook's own host (backend='memfs')")
+            from .native import run_native
+
+            for memfs_path in preopens.values():
+                WasiCtx(self.fs, preopens={"/": memfs_path})  # the same checks as our host makes
+            result = run_native(self, guest, list(args), stdin=stdin.encode() if isinstance(stdin, str) else bytes(stdin),
+                                env=env or {}, preopens=preopens, module=module, engine=self._engine(fuel is not None),
+                                fuel=fuel, timeout=timeout, max_memory=max_memory)
+            for callback, data in ((on_stdout, result.stdout), (on_stderr, result.stderr)):
+                if callback is not None and data:
+                    callback(data)
+            return result
+        if backend != "memfs":
+            raise ValueError(f"unknown backend {backend!r}: use 'memfs' (ours, traced) or 'native' (wasmtime's)")
         ctx = WasiCtx(
-            self.fs, args=[guest.name, *args], env=env, preopens=preopens if preopens is not None else {"/": "/"},
+            self.fs, args=[guest.name, *args], env=env, preopens=preopens,
             stdin=stdin, stdout=OutputSink(on_stdout), stderr=OutputSink(on_stderr),
             deterministic=deterministic, seed=seed,
         )

@@ -29,7 +29,11 @@ DEFAULT_MAX_RECORDS = 1_000_000
 
 # Positions in a raw record tuple.
 _FUNC, _ARGS, _RESULT, _ERRNO, _START, _DURATION, _CAPTURE, _INJECTED = range(8)
-_RAISED = -1  # errno slot of a call that ended by an exception (an exit, a trap, a bug)
+# The errno slot of a call that did not return: the wrapper passes _RAISED with the exception,
+# and the observer files it as an exit (ProcExit has an int ``code``) or anything else (a trap).
+_RAISED = -1
+_EXIT = -1
+_TRAP = -2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,6 +149,8 @@ class Observer:
 
     def note(self, index: int, args: tuple, result, errno: int, start: int, captured, injected: bool) -> None:
         """Keep one call: recorded while under the limit, counted after."""
+        if errno == _RAISED:
+            errno = _EXIT if isinstance(getattr(result, "code", None), int) else _TRAP
         if len(self.records) < self.limit:
             self.records.append((index, args, result, errno, start, time.perf_counter_ns() - start, captured, injected))
         else:
@@ -215,7 +221,7 @@ class Trace:
     def _decode(self, seq: int, raw: tuple) -> CallRecord:
         name = self.functions[raw[_FUNC]]
         sig = self._signatures.get(name)
-        errno = None if raw[_ERRNO] == _RAISED else Errno(raw[_ERRNO])
+        errno = None if raw[_ERRNO] < 0 else Errno(raw[_ERRNO])
         raised = None
         if errno is None:
             exc = raw[_RESULT]
@@ -249,7 +255,7 @@ class Trace:
                 continue
             if want is not None and raw[_ERRNO] != int(want):
                 continue
-            if failed is not None and (raw[_ERRNO] != 0) != failed:
+            if failed is not None and (raw[_ERRNO] > 0 or raw[_ERRNO] == _TRAP) != failed:
                 continue
             if path is not None:
                 paths = [c for c in (raw[_CAPTURE] or ()) if isinstance(c, str)]
@@ -259,8 +265,8 @@ class Trace:
         return out
 
     def counts(self) -> dict[str, Counter]:
-        """Per function, how many calls ended with each errno label (``RAISED`` for those that
-        did not return: an exit, a trap), recorded or not."""
+        """Per function, how many calls ended with each errno label (``EXIT`` or ``TRAP`` for
+        those that did not return), recorded or not."""
         pairs = Counter((raw[_FUNC], raw[_ERRNO]) for raw in self._records)
         pairs.update(self._counts)
         out: dict[str, Counter] = {}
@@ -301,7 +307,7 @@ def _show(result: Any) -> str:
 
 
 def _label(errno: int) -> str:
-    return "RAISED" if errno == _RAISED else Errno(errno).label
+    return "EXIT" if errno == _EXIT else "TRAP" if errno == _TRAP else Errno(errno).label
 
 
 class Coverage:
@@ -318,12 +324,25 @@ class Coverage:
         self.counts = counts
         self.interface = interface
 
+    @classmethod
+    def combined(cls, coverages: Sequence[Coverage]) -> Coverage:
+        """One coverage for several runs of the same interface: imports and counts added up."""
+        functions = coverages[0].functions if coverages else []
+        imported: set[str] = set()
+        counts: dict[str, Counter] = {}
+        for cov in coverages:
+            imported.update(cov.imported)
+            for function, errnos in cov.counts.items():
+                counts.setdefault(function, Counter()).update(errnos)
+        return cls(functions, imported, counts, coverages[0].interface if coverages else "preview1")
+
     def calls(self, function: str) -> int:
         return sum(self.counts.get(function, Counter()).values())
 
     def errors(self, function: str) -> dict[str, int]:
-        """Errno label -> calls, for the calls of ``function`` that did not succeed."""
-        return {k: v for k, v in sorted(self.counts.get(function, Counter()).items()) if k != "SUCCESS"}
+        """Errno label -> calls, for the calls of ``function`` that failed (``TRAP`` for one
+        that ended the run by a trap; an exit is not a failure)."""
+        return {k: v for k, v in sorted(self.counts.get(function, Counter()).items()) if k not in ("SUCCESS", "EXIT")}
 
     @property
     def called(self) -> list[str]:

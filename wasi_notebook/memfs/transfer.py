@@ -11,6 +11,7 @@ import dataclasses
 import io
 import os
 import posixpath
+import shutil
 import stat as st
 import tarfile
 from typing import TYPE_CHECKING
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
     from .fs import MemFs
     from .pathlike import MemPath
 
-__all__ = ["Entry", "import_dir", "export_dir", "import_tar", "export_tar", "plan_from_memfs", "apply_plan"]
+__all__ = ["Entry", "import_dir", "export_dir", "import_tar", "export_tar", "plan_from_memfs", "apply_plan",
+           "reconcile", "sync_from_host", "sync_to_host"]
 
 DIR, FILE, SYMLINK, HARDLINK = "dir", "file", "symlink", "hardlink"
 
@@ -55,7 +57,7 @@ def plan_from_memfs(src: MemPath, prefix: str = "") -> list[Entry]:
         kind = inode.type
         if kind is FileType.DIRECTORY:
             plan.append(Entry(rel, DIR, mtime=inode.mtime))
-            for name, child in inode.entries.items():
+            for name, child in sorted(inode.entries.items()):  # the order host folders are read in
                 add(posixpath.join(rel, name) if rel else name, child)
         elif kind is FileType.SYMBOLIC_LINK:
             plan.append(Entry(rel, SYMLINK, target=inode.target, mtime=inode.mtime))
@@ -290,3 +292,108 @@ def export_tar(fs: MemFs, src: str, archive=None):
                 info.size, info.mode, data = len(entry.data), 0o644, io.BytesIO(entry.data)
             tar.addfile(info, data)
     return buffer.getvalue() if buffer is not None else None
+
+
+# -- keeping a MemFs folder and a host folder alike -------------------------------------------
+
+def _same(a: Entry, b: Entry) -> bool:
+    return a.kind == b.kind and a.data == b.data and a.target == b.target
+
+
+def reconcile(source: list[Entry], target: list[Entry]) -> tuple[list[str], list[Entry], list[Entry]]:
+    """What makes ``target`` equal to ``source``: (paths to remove, deepest first; entries to
+    write, parents first; entries whose content is equal but whose mtime differs)."""
+    have = {e.rel: e for e in target}
+    want = {e.rel: e for e in source}
+    remove = [rel for rel, e in have.items() if rel not in want or not (
+        want[rel].kind == e.kind or (want[rel].kind in (FILE, HARDLINK) and e.kind in (FILE, HARDLINK)))]
+    removed = set(remove)
+    remove = [rel for rel in remove if posixpath.dirname(rel) not in removed]
+    remove.sort(key=lambda rel: rel.count("/"), reverse=True)
+    write: list[Entry] = []
+    touch: list[Entry] = []
+    for rel, entry in want.items():
+        old = have.get(rel)
+        gone = old is None or rel in removed or any(rel.startswith(r + "/") for r in removed if r)
+        if gone or (entry.kind != DIR and not _same(entry, old)):
+            write.append(entry)
+        elif entry.mtime is not None and entry.mtime != old.mtime and entry.kind != HARDLINK:
+            touch.append(entry)
+    return remove, write, touch
+
+
+def sync_from_host(fs: MemFs, host_dir, dest: str) -> None:
+    """Make the MemFs folder ``dest`` hold what the host folder holds, changing only what
+    differs: a file whose bytes changed is rewritten in place (so a diff calls it modified)."""
+    top = fs.path(dest)
+    remove, write, touch = reconcile(_plan_from_host(host_dir), plan_from_memfs(top))
+    for rel in remove:
+        path = top / rel
+        if path.is_dir() and not path.is_symlink():
+            path.rmtree()
+        else:
+            path.unlink()
+    dir_times = []
+    for entry in write:
+        path = top / entry.rel if entry.rel else top
+        if entry.kind == DIR:
+            path.mkdir(exist_ok=True)
+            dir_times.append(entry)
+            continue
+        if entry.kind == FILE and path.is_file() and not path.is_symlink() and path.stat().nlink == 1:
+            with fs.open_at(fs.root_dir, str(path), write=True, truncate=True, rooted=True) as handle:
+                handle.write(entry.data)
+        else:
+            path.unlink(missing_ok=True)
+            if entry.kind == FILE:
+                path.write_bytes(entry.data)
+            elif entry.kind == SYMLINK:
+                path.symlink_to(entry.target)
+            else:
+                path.hardlink_to(top / entry.target)
+                continue
+        path.set_times(entry.mtime, entry.mtime, follow_symlinks=False)
+    for entry in touch + dir_times:  # after every write, which moves the times of folders
+        if entry.mtime is not None:
+            path = top / entry.rel if entry.rel else top
+            path.set_times(entry.mtime, entry.mtime, follow_symlinks=False)
+
+
+def sync_to_host(fs: MemFs, src: str, host_dir) -> int:
+    """Make the host folder hold what the MemFs folder ``src`` holds (the write-back of a run):
+    remove what is gone, write what is new or changed, keep what is equal. Returns the number
+    of paths changed on the host."""
+    root = os.fspath(host_dir)
+    remove, write, touch = reconcile(plan_from_memfs(fs.path(src)), _plan_from_host(root))
+
+    def host(rel: str) -> str:
+        return os.path.join(root, *rel.split("/")) if rel else root
+
+    for rel in remove:
+        target = host(rel)
+        if os.path.isdir(target) and not os.path.islink(target):
+            shutil.rmtree(target)
+        else:
+            os.unlink(target)
+    dirs = []
+    for entry in write:
+        target = host(entry.rel)
+        if entry.kind == DIR:
+            os.makedirs(target, exist_ok=True)
+            dirs.append(entry)
+            continue
+        if os.path.lexists(target):
+            os.unlink(target)
+        if entry.kind == FILE:
+            with open(target, "wb") as f:
+                f.write(entry.data)
+        elif entry.kind == SYMLINK:
+            os.symlink(entry.target, target)
+        else:
+            os.link(host(entry.target), target)
+            continue
+        os.utime(target, ns=(entry.mtime, entry.mtime), follow_symlinks=False)
+    for entry in sorted(touch + dirs, key=lambda e: e.rel.count("/"), reverse=True):
+        if entry.mtime is not None:
+            os.utime(host(entry.rel), ns=(entry.mtime, entry.mtime), follow_symlinks=False)
+    return len(remove) + len(write) + len(touch)
