@@ -70,3 +70,22 @@ def test_diff_table(clock):
     assert out.splitlines()[0].strip() == "Changes: 1 created, 1 moved"
     assert "│ /a -> /b │ moved   │" in out
     assert "│ /c       │ created │" in out
+
+
+def test_coverage_table_and_trace_text():
+    from wasi_notebook import Session, guests
+    from wasi_notebook.render import coverage_table, group_of, trace_text
+
+    session = Session()
+    session.fs.path("/f").write_text("x")
+    result = session.run(guests.path("cat"), ["f", "nope"])
+    table = text(coverage_table(result.coverage), width=100)
+    assert table.splitlines()[0].strip() == "preview1 coverage: called 10 of 46, imported 11"
+    assert "│ path_open " in table and "NOENT×1" in table
+    assert table.rstrip().endswith("35 of 46 functions not imported")
+    listing = text(trace_text(result.trace, limit=3), width=200)
+    assert listing.splitlines()[0].strip() == "1  fd_prestat_get(fd=3) = {type=DIR, name_len=1}"
+    assert listing.rstrip().splitlines()[-1].strip().startswith("...") and "more calls" in listing
+    assert [group_of(f) for f in ("args_get", "clock_res_get", "fd_read", "path_open", "poll_oneoff",
+                                  "sock_recv")] == ["args, environ", "clocks", "fd", "path",
+                                                    "poll, proc, sched, random", "sockets"]

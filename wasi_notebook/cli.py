@@ -132,6 +132,7 @@ def run_command(args) -> int:
         raise UsageError(str(e)) from None
     for host, _, memfs_path in mounts:
         if host is not None:
+            fs.path(memfs_path).parent.mkdir(parents=True, exist_ok=True)
             fs.import_dir(host, memfs_path)
         else:
             fs.path(memfs_path).mkdir(parents=True, exist_ok=True)

@@ -147,7 +147,8 @@ class Session:
         digest = hashlib.sha256(data).hexdigest()
         cached = self._cache.get(digest)
         if cached is not None:
-            return dataclasses.replace(cached, name=name) if name and name != cached.name else cached
+            wanted = name or default_name
+            return cached if wanted == cached.name else dataclasses.replace(cached, name=wanted)
         if data.startswith(_COMPONENT_MAGIC):
             raise LoadError(f"{default_name} is a preview2 component; this version runs preview1 core modules only")
         if not data.startswith(_MODULE_MAGIC):
@@ -284,7 +285,10 @@ class Session:
 
 
 def _describe_trap(e: wasmtime.Trap, timeout: float | None) -> tuple[str, str]:
-    message = _first_line(e)
+    text = str(getattr(e, "message", None) or e)
+    _, caused, cause = text.partition("Caused by:")
+    message = " ".join(line.strip() for line in cause.strip().splitlines()) if caused else _first_line(e)
+    message = message.removeprefix("wasm trap: ")
     code = getattr(e, "trap_code", None)
     if code == wasmtime.TrapCode.INTERRUPT:
         message = f"timed out after {timeout} s" if timeout is not None else "interrupted"

@@ -173,3 +173,59 @@ def test_tar_absolute_symlinks_are_kept_as_text_but_never_followed(fs):
 def test_tar_special_members_are_refused(fs):
     with pytest.raises(WasiError, match="only files, folders and links"):
         fs.import_tar(make_tar([("p", "fifo", None)]))
+
+
+# -- sync: a MemFs folder and a host folder made alike, changing only what differs -------------
+
+from wasi_notebook.memfs.transfer import reconcile, sync_from_host, sync_to_host  # noqa: E402
+
+
+def test_sync_from_host_changes_only_what_differs(fs, tmp_path):
+    fs.path("/w/sub").mkdir(parents=True)
+    fs.path("/w/same.txt").write_text("same")
+    fs.path("/w/edit.txt").write_text("old")
+    fs.path("/w/sub/gone.txt").write_text("x")
+    host = tmp_path / "host"
+    fs.export_dir(host, "/w")
+    same_ino = fs.path("/w/same.txt").stat().ino
+    edit_ino = fs.path("/w/edit.txt").stat().ino
+    (host / "edit.txt").write_text("new content")
+    (host / "sub" / "gone.txt").unlink()
+    (host / "sub").rmdir()
+    (host / "made").mkdir()
+    (host / "made" / "n.txt").write_text("n")
+    os.symlink("same.txt", host / "link")
+    snap = fs.snapshot()
+    sync_from_host(fs, host, "/w")
+    kinds = [(c.kind, c.path) for c in snap.diff()]
+    assert kinds == [("modified", "/w/edit.txt"), ("created", "/w/link"), ("created", "/w/made"),
+                     ("created", "/w/made/n.txt"), ("deleted", "/w/sub"), ("deleted", "/w/sub/gone.txt")]
+    assert fs.path("/w/same.txt").stat().ino == same_ino and fs.path("/w/edit.txt").stat().ino == edit_ino
+    assert fs.path("/w/link").readlink() == "same.txt"
+
+
+def test_sync_to_host_and_back_is_a_fixed_point(fs, tmp_path):
+    fs.path("/w/d").mkdir(parents=True)
+    fs.path("/w/d/f").write_text("f")
+    fs.path("/w/h").hardlink_to("/w/d/f")
+    fs.path("/w/l").symlink_to("d")
+    host = tmp_path / "out"
+    host.mkdir()
+    (host / "stale").write_text("remove me")
+    assert sync_to_host(fs, "/w", host) > 0
+    assert sorted(os.listdir(host)) == ["d", "h", "l"]
+    assert os.stat(host / "h").st_ino == os.stat(host / "d" / "f").st_ino
+    assert sync_to_host(fs, "/w", host) == 0  # nothing left to do
+    snap = fs.snapshot()
+    sync_from_host(fs, host, "/w")
+    assert not snap.diff()
+
+
+def test_reconcile_plans():
+    from wasi_notebook.memfs.transfer import DIR, FILE, Entry
+
+    source = [Entry("", DIR), Entry("a", FILE, b"1", mtime=5), Entry("b", FILE, b"2", mtime=1)]
+    target = [Entry("", DIR), Entry("a", FILE, b"1", mtime=4), Entry("c", DIR), Entry("c/x", FILE, b"")]
+    remove, write, touch = reconcile(source, target)
+    assert remove == ["c"]
+    assert [e.rel for e in write] == ["b"] and [e.rel for e in touch] == ["a"]
