@@ -72,6 +72,8 @@ def parse_fault(spec: str, functions: Iterable[str] | None = None) -> FaultRule:
     if functions is not None and function not in set(functions):
         raise ValueError(f"bad fault {spec!r}: {function!r} is not a WASI function this host provides")
     errno = Errno.from_label(m["errno"])
+    if errno is Errno.SUCCESS:
+        raise ValueError(f"bad fault {spec!r}: SUCCESS is not a failure (the call would not run and return nothing)")
     match = m["match"]
     fd = None
     path = None
@@ -235,8 +237,9 @@ class Trace:
             result = raw[_RESULT] if errno is Errno.SUCCESS else None
         return CallRecord(seq, name, args, result, errno, raw[_DURATION], raw[_INJECTED], raw[_START], raised)
 
-    def __getitem__(self, seq: int) -> CallRecord:
-        return self._decode(seq + 1, self._records[seq])
+    def __getitem__(self, index: int) -> CallRecord:
+        raw = self._records[index]
+        return self._decode(range(len(self._records))[index] + 1, raw)
 
     def __iter__(self) -> Iterator[CallRecord]:
         for i, raw in enumerate(self._records):

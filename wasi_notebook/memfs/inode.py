@@ -166,8 +166,12 @@ class File(Inode):
         data = self.data
         if size < len(data):
             if self.sharers:
-                self._unshare(size)
-            del data[size:]
+                # The records keep the old buffer whole; the file goes on with a copy of what it
+                # keeps, which is cheaper than copying for them (truncating to 0 copies nothing).
+                self.data = bytearray(data[:size])
+                self.sharers = []
+            else:
+                del data[size:]
         elif size > len(data):
             data.extend(bytes(size - len(data)))
         self.mtime = self.ctime = now

@@ -64,10 +64,10 @@ class WasiEnum(enum.IntEnum):
     @classmethod
     def from_guest(cls, value: int) -> Self:
         """The member for ``value``; raises ``WasiError(Errno.INVAL)`` if the witx defines none."""
-        try:
-            return cls(value)
-        except ValueError:
-            raise WasiError(Errno.INVAL, detail=f"{value} is not a {cls.__name__}") from None
+        member = cls._value2member_map_.get(value)  # a dict lookup: cls(value) costs far more
+        if member is None:
+            raise WasiError(Errno.INVAL, detail=f"{value} is not a {cls.__name__}")
+        return member  # type: ignore[return-value]
 
 
 class WasiFlags(enum.IntFlag):
@@ -81,12 +81,13 @@ class WasiFlags(enum.IntFlag):
     MASK: ClassVar[int]
 
     @classmethod
-    def from_guest(cls, value: int) -> Self:
-        """``cls(value)``; raises ``WasiError(Errno.INVAL)`` if ``value`` has a bit outside ``MASK``."""
+    def from_guest(cls, value: int) -> int:
+        """``value`` itself, as a plain int (cheap on hot paths); raises ``WasiError(Errno.INVAL)``
+        if it has a bit outside ``MASK``."""
         extra = value & ~cls.MASK
         if extra:
             raise WasiError(Errno.INVAL, detail=f"undefined {cls.__name__} bits {extra & 0xFFFFFFFFFFFFFFFF:#x}")
-        return cls(value)
+        return value
 
 
 _F = TypeVar("_F", bound=type[WasiFlags])

@@ -3,6 +3,7 @@ arguments and results are decoded into names, strings and numbers afterwards."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from ..errors import WasiError
@@ -12,6 +13,7 @@ from .signatures import KIND_TYPES, Signature
 from .structs import Iovec, iovecs
 
 _IOVEC = Iovec.STRUCT
+_UNDECODED = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte that is not UTF-8
 
 __all__ = ["capture_for", "Preview1Decoder", "PREVIEW_BYTES"]
 
@@ -51,7 +53,9 @@ def capture_for(sig: Signature) -> Callable | None:
             try:
                 pairs = iovecs(mem, ptr, count)
                 total = 0
-                for _, length in pairs:
+                for buf, length in pairs:
+                    if buf + length > len(mem):
+                        return None  # the call will answer FAULT: no size or bytes to show
                     total += length
                 preview = b""
                 for ptr, length in pairs:
@@ -75,8 +79,10 @@ def _rights(value: int) -> str:
 
 
 def _quote(data: bytes | str) -> str:
-    text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else data
+    text = data.decode("utf-8", "surrogateescape") if isinstance(data, bytes) else data
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    # bytes that are not UTF-8 as \xNN, after the backslashes were doubled (so they read apart)
+    escaped = _UNDECODED.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", escaped)
     return f'"{escaped}"'
 
 

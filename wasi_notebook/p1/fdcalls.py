@@ -35,40 +35,40 @@ def times_from_flags(atim: int, mtim: int, fst_flags: int):
     return atime, mtime
 
 
+def _buffers(mem, iovs: int, iovs_len: int) -> list[memoryview]:
+    """The non-empty buffers of an iovec array, all checked before any is used: a bad one is
+    FAULT with nothing read or written (an empty one is never looked at, as POSIX readv has it)."""
+    return [guest_slice(mem, ptr, length) for ptr, length in iovecs(mem, iovs, iovs_len) if length]
+
+
 class FdCalls(HostState):
     # -- data --------------------------------------------------------------------------------
 
     def fd_write(self, mem, fd: int, iovs: int, iovs_len: int) -> int:
         entry = self.fds.get(fd, _FD_WRITE)
         sink = entry.stream if entry.stream is not None else entry.handle
-        if iovs_len == 1 and iovs + 8 <= len(mem):  # the common case, without building a list
+        if iovs_len == 1 and not iovs & 3 and iovs + 8 <= len(mem):  # the common case, without building a list
             ptr, length = _IOVEC.unpack_from(mem, iovs)
             return sink.write(guest_slice(mem, ptr, length)) if length else 0
-        pairs = iovecs(mem, iovs, iovs_len)
         total = 0
-        for ptr, length in pairs:
-            if not length:
-                continue
+        for chunk in _buffers(mem, iovs, iovs_len):
             try:
-                written = sink.write(guest_slice(mem, ptr, length))
+                written = sink.write(chunk)
             except WasiError:
                 if total:  # a partial write is a success of fewer bytes, as POSIX has it
                     return total
                 raise
             total += written
-            if written < length:
+            if written < len(chunk):
                 break
         return total
 
     def fd_read(self, mem, fd: int, iovs: int, iovs_len: int) -> int:
         entry = self.fds.get(fd, _FD_READ)
-        pairs = iovecs(mem, iovs, iovs_len)
         source = entry.stream if entry.stream is not None else entry.handle
         total = 0
-        for ptr, length in pairs:
-            target = guest_slice(mem, ptr, length)
-            if not length:
-                continue
+        for target in _buffers(mem, iovs, iovs_len):
+            length = len(target)
             chunk = source.read(length)
             target[: len(chunk)] = chunk
             total += len(chunk)
@@ -77,16 +77,17 @@ class FdCalls(HostState):
         return total
 
     def _positioned(self, fd: int, rights: int):
-        entry = self.fds.get(fd, rights)
-        if entry.handle is None:
+        """The MemFs handle of ``fd``: BADF, SPIPE for a stream (before its rights are looked
+        at, as lseek on a pipe says ESPIPE), NOTCAPABLE."""
+        if self.fds.get(fd).handle is None:
             raise WasiError(Errno.SPIPE, None, f"fd {fd} is a stream and has no position")
-        return entry.handle
+        return self.fds.get(fd, rights).handle
 
     def fd_pread(self, mem, fd: int, iovs: int, iovs_len: int, offset: int) -> int:
         handle = self._positioned(fd, R.FD_READ | R.FD_SEEK)
         total = 0
-        for ptr, length in iovecs(mem, iovs, iovs_len):
-            target = guest_slice(mem, ptr, length)
+        for target in _buffers(mem, iovs, iovs_len):
+            length = len(target)
             chunk = handle.pread(length, offset + total)
             target[: len(chunk)] = chunk
             total += len(chunk)
@@ -97,17 +98,15 @@ class FdCalls(HostState):
     def fd_pwrite(self, mem, fd: int, iovs: int, iovs_len: int, offset: int) -> int:
         handle = self._positioned(fd, R.FD_WRITE | R.FD_SEEK)
         total = 0
-        for ptr, length in iovecs(mem, iovs, iovs_len):
-            if not length:
-                continue
+        for chunk in _buffers(mem, iovs, iovs_len):
             try:
-                written = handle.pwrite(guest_slice(mem, ptr, length), offset + total)
+                written = handle.pwrite(chunk, offset + total)
             except WasiError:
                 if total:
                     return total
                 raise
             total += written
-            if written < length:
+            if written < len(chunk):
                 break
         return total
 
@@ -176,13 +175,14 @@ class FdCalls(HostState):
         self.fds.get(fd, R.FD_SYNC)
 
     def _file(self, fd: int, rights: int):
-        """The MemFs handle of a regular file: BADF for streams, ISDIR for folders."""
-        entry = self.fds.get(fd, rights)
+        """The MemFs handle of a regular file: BADF for streams, ISDIR for folders (the kind
+        is checked before the rights), NOTCAPABLE."""
+        entry = self.fds.get(fd)
         if entry.handle is None:
             raise WasiError(Errno.BADF, None, f"fd {fd} is a stream, not a file")
         if entry.handle.inode.type is not FileType.REGULAR_FILE:
             raise WasiError(Errno.ISDIR if entry.filetype is Filetype.DIRECTORY else Errno.BADF)
-        return entry.handle
+        return self.fds.get(fd, rights).handle
 
     # -- file state --------------------------------------------------------------------------
 
@@ -200,10 +200,9 @@ class FdCalls(HostState):
 
     def fd_filestat_set_times(self, mem, fd: int, atim: int, mtim: int, fst_flags: int) -> None:
         atime, mtime = times_from_flags(atim, mtim, fst_flags)
-        entry = self.fds.get(fd, R.FD_FILESTAT_SET_TIMES)
-        if entry.handle is None:
+        if self.fds.get(fd).handle is None:
             raise WasiError(Errno.BADF, None, f"fd {fd} is a stream and has no times")
-        entry.handle.set_times(atime, mtime)
+        self.fds.get(fd, R.FD_FILESTAT_SET_TIMES).handle.set_times(atime, mtime)
 
     # -- preopens ----------------------------------------------------------------------------
 
@@ -225,9 +224,10 @@ class FdCalls(HostState):
     # -- directories -------------------------------------------------------------------------
 
     def fd_readdir(self, mem, fd: int, buf: int, buf_len: int, cookie: int) -> int:
-        entry = self.fds.get(fd, R.FD_READDIR)
+        entry = self.fds.get(fd)
         if entry.handle is None or entry.filetype is not Filetype.DIRECTORY:
             raise WasiError(Errno.NOTDIR, None, f"fd {fd} is not a directory")
+        self.fds.get(fd, R.FD_READDIR)
         target = guest_slice(mem, buf, buf_len)
         used = 0
         for next_cookie, name, inode in entry.handle.readdir(cookie):

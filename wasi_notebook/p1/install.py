@@ -58,11 +58,14 @@ def boundary(sig: Signature, impl: Callable, observer=None, capture: Callable | 
     args_tuple = f"({args},)" if params else "()"
     names = {"impl": impl, "WasiError": WasiError, "FAULT": _FAULT}
     lines = [f"def call(mem{''.join(', ' + n for n in params + ptrs)}):"]
+    pointer_checks = []
     for i, (ptr, result) in enumerate(zip(ptrs, sig.results)):
         names[f"size{i}"] = _PACKERS[result.kind].size
-        lines.append(f"    if {ptr} + size{i} > len(mem): return FAULT")
+        pointer_checks.append(f"    if {ptr} + size{i} > len(mem):")
     observed = observer is not None
-    if observed:
+    if not observed:
+        lines += [f"{check} return FAULT" for check in pointer_checks]
+    else:
         index = observer.register(sig)
         names.update(note=observer.note, clock=observer.clock, index=index)
         lines.append("    start = clock()")
@@ -71,6 +74,10 @@ def boundary(sig: Signature, impl: Callable, observer=None, capture: Callable | 
             lines.append(f"    captured = capture(mem, {args_tuple})")
         else:
             lines.append("    captured = None")
+        for pointer_check in pointer_checks:  # a bad result pointer is a call the trace shows too
+            lines += [pointer_check,
+                      f"        note(index, {args_tuple}, None, FAULT, start, captured, False)",
+                      "        return FAULT"]
         check = observer.fault_check(sig)
         if check is not None:
             names["check"] = check

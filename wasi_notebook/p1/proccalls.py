@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..errors import Errno, WasiError
 from ..hostcall import ProcExit
 from .defs import Clockid, Eventrwflags, Eventtype, Fdflags, Riflags, Rights, Sdflags, Siflags, Signal, Subclockflags
-from .memory import guest_slice
+from .memory import GuestMemoryError, guest_slice
 from .state import HostState
 from .structs import Event, Subscription
 
@@ -24,6 +24,8 @@ class ProcCalls(HostState):
     # -- arguments and environment -----------------------------------------------------------
 
     def _put_strings(self, mem, ptrs: int, buf: int, items: list[bytes]) -> None:
+        if not items:
+            return  # nothing to write: the pointers are not looked at
         table = guest_slice(mem, ptrs, _U32 * len(items))
         data = guest_slice(mem, buf, sum(len(i) for i in items))
         offset = 0
@@ -77,19 +79,25 @@ class ProcCalls(HostState):
         if nsubscriptions == 0:
             raise WasiError(Errno.INVAL, None, "poll_oneoff needs at least one subscription")
         subscriptions = Subscription.unpack_array(mem, in_ptr, nsubscriptions)
-        guest_slice(mem, out_ptr, Event.SIZE * nsubscriptions)  # FAULT now, not after waiting
+        if out_ptr & (Event.ALIGN - 1) or out_ptr + Event.SIZE * nsubscriptions > len(mem):
+            # FAULT now, not after waiting
+            raise GuestMemoryError(out_ptr, Event.SIZE * nsubscriptions, len(mem), Event.ALIGN)
         ready: list[Event] = []
         timers: list[tuple[int, int]] = []  # (ns left, userdata)
         for sub in subscriptions:
             if sub.type == Eventtype.CLOCK:
                 clock = sub.u
+                absolute = clock.flags & Subclockflags.SUBSCRIPTION_CLOCK_ABSTIME
                 try:
                     Subclockflags.from_guest(clock.flags)
-                    now = self.now(clock.id)
+                    if absolute:
+                        left = clock.timeout - self.now(clock.id)
+                    else:  # INVAL for an unknown clock, without reading it: a virtual one would move
+                        Clockid.from_guest(clock.id)
+                        left = clock.timeout
                 except WasiError as e:
                     ready.append(Event(sub.userdata, e.errno, Eventtype.CLOCK, 0, 0))
                     continue
-                left = clock.timeout - now if clock.flags & Subclockflags.SUBSCRIPTION_CLOCK_ABSTIME else clock.timeout
                 timers.append((left, sub.userdata))
             else:
                 ready.append(self._fd_event(sub))
@@ -132,7 +140,9 @@ class ProcCalls(HostState):
         return None
 
     def random_get(self, mem, buf: int, buf_len: int) -> None:
-        guest_slice(mem, buf, buf_len)[:] = self.ctx.entropy.bytes(buf_len)
+        if buf_len:  # an empty buffer is not looked at
+            target = guest_slice(mem, buf, buf_len)  # FAULT before drawing: a seeded stream stays put
+            target[:] = self.ctx.entropy.bytes(buf_len)
 
     # -- sockets: denied by policy -----------------------------------------------------------
 

@@ -54,10 +54,12 @@ class HostState:
         return guest_str(mem, ptr, length)
 
     def directory(self, fd: int, rights: int) -> Directory:
-        """The folder ``fd`` is open on: BADF, NOTCAPABLE (``rights``), NOTDIR."""
-        entry = self.fds.get(fd, rights)
+        """The folder ``fd`` is open on: BADF, NOTDIR (a file or stream: the kind is checked
+        before the rights, as ``openat`` says ENOTDIR), NOTCAPABLE (``rights``)."""
+        entry = self.fds.get(fd)
         if entry.handle is None or entry.filetype is not Filetype.DIRECTORY:
             raise WasiError(Errno.NOTDIR, None, f"fd {fd} is not a directory")
+        self.fds.get(fd, rights)
         return entry.handle.inode  # type: ignore[return-value]
 
     def stat_values(self, st: Stat) -> tuple[int, ...]:
