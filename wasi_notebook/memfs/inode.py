@@ -198,7 +198,7 @@ class Directory(Inode):
     whole time, whatever is added or removed between the pieces (POSIX asks no more).
     """
 
-    __slots__ = ("entries", "cookies", "order", "next_cookie", "subdirs")
+    __slots__ = ("entries", "cookies", "order", "next_cookie", "subdirs", "version")
     type = FileType.DIRECTORY
 
     def __init__(self, journal: Journal, ino: int, now: int) -> None:
@@ -208,6 +208,7 @@ class Directory(Inode):
         self.order: list[tuple[int, str]] = []  # (cookie, name), cookies ascending; may hold stale pairs
         self.next_cookie = FIRST_ENTRY_COOKIE
         self.subdirs = 0
+        self.version = 0  # moves whenever a listing of this directory would read differently
 
     @property
     def size(self) -> int:
@@ -227,11 +228,20 @@ class Directory(Inode):
     def parent(self) -> Directory:
         return self.links[0][0] if self.links else self
 
+    def add_link(self, parent: Directory, name: str, now: int) -> None:
+        self.version += 1  # its ".." changes
+        super().add_link(parent, name, now)
+
+    def remove_link(self, parent: Directory, name: str, now: int) -> None:
+        self.version += 1
+        super().remove_link(parent, name, now)
+
     # -- mutations ---------------------------------------------------------------------------
 
     def attach(self, name: str, inode: Inode, now: int) -> None:
         """Add ``name`` -> ``inode`` (the name must be free) and link the inode to it."""
         self.journal.before_change(self)
+        self.version += 1
         self.entries[name] = inode
         cookie = self.next_cookie
         self.next_cookie = cookie + 1
@@ -245,6 +255,7 @@ class Directory(Inode):
     def detach(self, name: str, now: int) -> Inode:
         """Remove ``name`` and unlink its inode; returns the inode."""
         self.journal.before_change(self)
+        self.version += 1
         inode = self.entries.pop(name)
         del self.cookies[name]
         if len(self.order) > 32 and len(self.order) > 2 * len(self.entries):

@@ -12,7 +12,7 @@ from ..memfs import NOW, FileType
 from .defs import Advice, Fdflags, Filetype, Fstflags, Preopentype, Rights, Whence, as_ints
 from .memory import guest_slice
 from .state import FILETYPES, HostState
-from .structs import Dirent, Iovec, iovecs
+from .structs import Iovec, iovecs
 
 __all__ = ["FdCalls", "times_from_flags"]
 
@@ -210,7 +210,7 @@ class FdCalls(HostState):
         entry = self.fds.get(fd)
         if entry.preopen is None:
             raise WasiError(Errno.BADF, None, f"fd {fd} is not a preopened directory")
-        return entry.preopen.guest_path.encode()
+        return entry.preopen.guest_path.encode("utf-8", "surrogateescape")
 
     def fd_prestat_get(self, mem, fd: int):
         return (Preopentype.DIR, len(self._preopen_name(fd)))
@@ -224,18 +224,10 @@ class FdCalls(HostState):
     # -- directories -------------------------------------------------------------------------
 
     def fd_readdir(self, mem, fd: int, buf: int, buf_len: int, cookie: int) -> int:
-        entry = self.fds.get(fd)
+        entry = self.fds.get(fd, R.FD_READDIR)
         if entry.handle is None or entry.filetype is not Filetype.DIRECTORY:
             raise WasiError(Errno.NOTDIR, None, f"fd {fd} is not a directory")
-        self.fds.get(fd, R.FD_READDIR)
         target = guest_slice(mem, buf, buf_len)
-        used = 0
-        for next_cookie, name, inode in entry.handle.readdir(cookie):
-            record = Dirent.encode(next_cookie, inode.ino, name.encode(), FILETYPES[inode.type])
-            room = buf_len - used
-            if len(record) >= room:  # the last entry is cut at the buffer's end, as the spec says
-                target[used:] = record[:room]
-                return buf_len
-            target[used : used + len(record)] = record
-            used += len(record)
-        return used
+        chunk = self.listings.read(entry.handle.directory(), cookie, buf_len)
+        target[: len(chunk)] = chunk  # a full buffer tells the guest to ask again
+        return len(chunk)

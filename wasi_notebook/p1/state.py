@@ -8,6 +8,7 @@ from ..ctx import WasiCtx
 from ..errors import Errno, WasiError
 from ..memfs import Directory, FileType, Handle, Stat
 from .defs import Filetype, Rights
+from .dirents import Listings
 from .fds import DIR_RIGHTS, FILE_RIGHTS, STDIN_RIGHTS, STDOUT_RIGHTS, Fd, FdTable
 from .memory import guest_str
 
@@ -32,6 +33,7 @@ class HostState:
         self.ctx = ctx
         self.fs = ctx.fs
         self.fds = FdTable()
+        self.listings = Listings(FILETYPES)
         self.fds.add(Fd(STDIO_FILETYPE, STDIN_RIGHTS, 0, stream=ctx.stdin))
         self.fds.add(Fd(STDIO_FILETYPE, STDOUT_RIGHTS, 0, stream=ctx.stdout))
         self.fds.add(Fd(STDIO_FILETYPE, STDOUT_RIGHTS, 0, stream=ctx.stderr))
