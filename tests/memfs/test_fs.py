@@ -78,6 +78,10 @@ class TestOpen:
         assert errno_of(lambda: fs.open_at(root, "l", follow=False)) is Errno.LOOP
         assert fs.open_at(root, "l").inode is fs.lookup(root, "f")
 
+    def test_create_on_an_existing_directory_is_isdir(self, fs, root):
+        fs.mkdir_at(root, "d")
+        assert errno_of(lambda: fs.open_at(root, "d", create=True)) is Errno.ISDIR
+
     def test_create_and_directory_together_is_inval(self, fs, root):
         assert errno_of(lambda: fs.open_at(root, "d", create=True, directory=True)) is Errno.INVAL
 
@@ -227,6 +231,11 @@ class TestLinks:
         assert fs.stat_at(root, "l", follow=False).size == len("some/where")
         write(fs, "f")
         assert errno_of(lambda: fs.readlink_at(root, "f")) is Errno.INVAL
+        fs.symlink_at("f", root, "to_file")
+        fs.mkdir_at(root, "d")
+        fs.symlink_at("d", root, "to_dir")
+        assert errno_of(lambda: fs.readlink_at(root, "to_file/")) is Errno.NOTDIR  # as Linux
+        assert errno_of(lambda: fs.readlink_at(root, "to_dir/")) is Errno.INVAL
         assert errno_of(lambda: fs.symlink_at("x", root, "f")) is Errno.EXIST
         assert errno_of(lambda: fs.symlink_at("", root, "e")) is Errno.NOENT
 

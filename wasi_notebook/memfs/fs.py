@@ -198,8 +198,8 @@ class MemFs:
     ) -> Handle:
         """Open (and with ``create``, make) a file or directory, as POSIX ``openat`` does.
 
-        Raises NOENT, EXIST (``exclusive`` and it exists), ISDIR (writing a directory, creating
-        ``name/``), NOTDIR (``directory`` on a non-directory), LOOP (a symlink and not
+        Raises NOENT, EXIST (``exclusive`` and it exists), ISDIR (writing or ``create`` on a
+        directory, creating ``name/``), NOTDIR (``directory`` on a non-directory), LOOP (a symlink and not
         ``follow``), INVAL (``create`` with ``directory``), NOSPC.
         """
         if create and directory:
@@ -219,6 +219,8 @@ class MemFs:
             if create and exclusive:
                 raise WasiError(Errno.EXIST, path)
             kind = inode.type
+            if create and kind is FileType.DIRECTORY:
+                raise WasiError(Errno.ISDIR, path, "create opens files; this is a directory")
             if kind is FileType.SYMBOLIC_LINK:
                 raise WasiError(Errno.LOOP, path, "the last component is a symbolic link and links are not followed")
             if kind is FileType.DIRECTORY:
@@ -355,8 +357,11 @@ class MemFs:
         return link  # type: ignore[return-value]
 
     def readlink_at(self, base: Directory, path: str, *, rooted: bool = False) -> str:
-        """The target of a symbolic link. INVAL if it is not one."""
-        r = self._existing(base, path, rooted, slash_follows=False)
+        """The target of a symbolic link. INVAL if it is not one; ``link/`` names what the link
+        points to (NOTDIR unless that is a directory, then INVAL), as on Linux."""
+        r = self._existing(base, path, rooted)
+        if r.slash and r.inode.type is not FileType.DIRECTORY:
+            raise WasiError(Errno.NOTDIR, path, "a trailing '/' names a directory")
         if r.inode.type is not FileType.SYMBOLIC_LINK:
             raise WasiError(Errno.INVAL, path, "not a symbolic link")
         return r.inode.target  # type: ignore[union-attr]

@@ -33,9 +33,11 @@ class PathCalls(HostState):
         if oflags & Oflags.TRUNC:
             needs |= R.PATH_FILESTAT_SET_SIZE
         base = self.directory(fd, needs)
-        parent = self.fds.get(fd)
-        if (rights | inheriting) & ~parent.inheriting:
-            raise WasiError(Errno.NOTCAPABLE, None, "asks for rights the directory does not pass on")
+        # The new descriptor gets what was asked for and the directory passes on, no more; asking
+        # for more is not an error (wasi-libc asks for every right it might use).
+        passed_on = self.fds.get(fd).inheriting
+        rights &= passed_on
+        inheriting &= passed_on
         path = self.path(mem, path_ptr, path_len)
         handle = self.fs.open_at(
             base, path, follow=follow,
@@ -100,7 +102,9 @@ class PathCalls(HostState):
 
     def path_readlink(self, mem, fd: int, path_ptr: int, path_len: int, buf: int, buf_len: int) -> int:
         base = self.directory(fd, R.PATH_READLINK)
-        target = self.fs.readlink_at(base, self.path(mem, path_ptr, path_len)).encode()
+        # a target imported from a host folder may not be UTF-8: the guest gets its bytes
+        target = self.fs.readlink_at(base, self.path(mem, path_ptr, path_len))
+        target = target.encode("utf-8", "surrogateescape")
         out = guest_slice(mem, buf, buf_len)
         count = min(len(target), buf_len)  # cut to the buffer, as readlink(2) does
         out[:count] = target[:count]
