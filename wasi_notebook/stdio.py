@@ -38,6 +38,8 @@ class InputSource:
         chunk = bytes(self._buffer[self._pos : self._pos + size])
         self._pos += len(chunk)
         self.consumed += len(chunk)
+        if self._more is None and self._pos >= len(self._buffer):
+            self.eof = True  # nothing more can come: the end is here now, not at the next read
         return chunk
 
     def ready(self) -> int:

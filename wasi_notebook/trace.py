@@ -73,7 +73,8 @@ def parse_fault(spec: str, functions: Iterable[str] | None = None) -> FaultRule:
         raise ValueError(f"bad fault {spec!r}: {function!r} is not a WASI function this host provides")
     errno = Errno.from_label(m["errno"])
     if errno is Errno.SUCCESS:
-        raise ValueError(f"bad fault {spec!r}: SUCCESS is not a failure (the call would not run and return nothing)")
+        raise ValueError(f"bad fault {spec!r}: SUCCESS is not a failure (the call would be skipped, "
+                         "its results never written)")
     match = m["match"]
     fd = None
     path = None

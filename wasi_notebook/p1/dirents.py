@@ -44,7 +44,7 @@ class Listings:
         rows += [(c, name, directory.entries[name]) for c, name in directory.order if live.get(name) == c]
         records = []
         for cookie, name, inode in rows:
-            encoded = name.encode()
+            encoded = name.encode("utf-8", "surrogateescape")  # a host folder's name may not be UTF-8
             kind = inode.type  # compared by identity: hashing an Enum member costs a Python call
             number = file_number if kind is file_type else types[kind]
             records.append(pack(cookie, inode.ino, len(encoded), number) + encoded)

@@ -224,9 +224,10 @@ class FdCalls(HostState):
     # -- directories -------------------------------------------------------------------------
 
     def fd_readdir(self, mem, fd: int, buf: int, buf_len: int, cookie: int) -> int:
-        entry = self.fds.get(fd, R.FD_READDIR)
-        if entry.handle is None or entry.filetype is not Filetype.DIRECTORY:
+        entry = self.fds.get(fd)
+        if entry.handle is None or entry.filetype is not Filetype.DIRECTORY:  # the kind before the rights
             raise WasiError(Errno.NOTDIR, None, f"fd {fd} is not a directory")
+        self.fds.get(fd, R.FD_READDIR)
         target = guest_slice(mem, buf, buf_len)
         chunk = self.listings.read(entry.handle.directory(), cookie, buf_len)
         target[: len(chunk)] = chunk  # a full buffer tells the guest to ask again

@@ -17,7 +17,9 @@ _U32 = 4
 
 
 def _strings(items: list[str]) -> list[bytes]:
-    return [item.encode() + b"\0" for item in items]
+    # an argument from a command line may hold bytes that are not UTF-8 (as Python's
+    # surrogateescape decoded them): the guest gets those bytes back
+    return [item.encode("utf-8", "surrogateescape") + b"\0" for item in items]
 
 
 class ProcCalls(HostState):
