@@ -65,7 +65,8 @@ def test_open_create_exclusive_truncate(env: HostEnv) -> None:
 
 
 def test_open_directory(env: HostEnv) -> None:
-    fd = env.open("d", Oflags.DIRECTORY, rights=DIR_RIGHTS | FILE_RIGHTS, inheriting=FILE_RIGHTS)
+    assert errno_of(env.open, "d", Oflags.DIRECTORY, rights=DIR_RIGHTS | FILE_RIGHTS) is Errno.ISDIR  # FD_WRITE
+    fd = env.open("d", Oflags.DIRECTORY, rights=DIR_RIGHTS, inheriting=FILE_RIGHTS)
     assert env.host.fd_fdstat_get(env.mem, fd) == (Filetype.DIRECTORY, 0, DIR_RIGHTS, FILE_RIGHTS)
     inner = env.open("in.txt", rights=int(Rights.FD_READ), dirfd=fd)
     assert env.read_fd(inner, 10) == b"in"

@@ -36,7 +36,7 @@ def test_stdio_then_one_fd_per_preopen_in_order(fs: MemFs) -> None:
     assert [fds[i].preopen.guest_path for i in (3, 4, 5)] == ["/data", ".", "/"]
     for i, path in zip((3, 4, 5), ("data", "home", ".")):
         assert fds[i].filetype is Filetype.DIRECTORY
-        assert fds[i].rights == DIR_RIGHTS and fds[i].inheriting == DIR_RIGHTS | FILE_RIGHTS
+        assert fds[i].rights == DIR_RIGHTS and fds[i].inheriting == int(Rights.ALL)
         assert fds[i].handle.inode is fs.lookup(fs.root_dir, path)
     assert state.ctx is ctx and state.fs is fs
 
@@ -70,7 +70,9 @@ def test_directory_helper(fs: MemFs) -> None:
     assert errno_of(state.directory, 9, 0) is Errno.BADF
     assert errno_of(state.directory, 1, 0) is Errno.NOTDIR  # a stream
     assert errno_of(state.directory, 1, int(Rights.PATH_OPEN)) is Errno.NOTDIR  # the kind first, then rights
-    assert errno_of(state.directory, 3, int(Rights.FD_READ)) is Errno.NOTCAPABLE
+    assert errno_of(state.directory, 3, int(Rights.FD_READ)) is Errno.BADF  # a folder is never read
+    state.fds.get(3).rights &= ~int(Rights.PATH_OPEN)
+    assert errno_of(state.directory, 3, int(Rights.PATH_OPEN)) is Errno.NOTCAPABLE  # a dropped right
 
 
 def test_stat_values(fs: MemFs) -> None:
@@ -80,5 +82,7 @@ def test_stat_values(fs: MemFs) -> None:
     assert state.stat_values(fs.stat_at(fs.root_dir, "data"))[2] is Filetype.DIRECTORY
     assert state.stat_values(fs.stat_at(fs.root_dir, "data/ln", follow=False))[2] is Filetype.SYMBOLIC_LINK
     assert HostState.stream_stat_values() == (0, 0, Filetype.UNKNOWN, 1, 0, 0, 0, 0)
-    assert HostState.rights_for(Filetype.DIRECTORY) == DIR_RIGHTS
-    assert HostState.rights_for(Filetype.REGULAR_FILE) == FILE_RIGHTS
+    from wasi_notebook.p1.fds import applicable_rights
+
+    assert applicable_rights(Filetype.DIRECTORY) == DIR_RIGHTS
+    assert applicable_rights(Filetype.REGULAR_FILE) == FILE_RIGHTS

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import Errno, WasiError
-from .defs import Fdflags, Filetype, Rights
+from .defs import Fdflags, Filetype, Rights, format_flags
 
 if TYPE_CHECKING:
     from ..ctx import Preopen
     from ..memfs import Handle
     from ..stdio import InputSource, OutputSink
 
-__all__ = ["Fd", "FdTable", "FILE_RIGHTS", "DIR_RIGHTS", "STDIN_RIGHTS", "STDOUT_RIGHTS"]
+__all__ = ["Fd", "FdTable", "applicable_rights", "FILE_RIGHTS", "DIR_RIGHTS", "STDIN_RIGHTS", "STDOUT_RIGHTS"]
 
 FILE_RIGHTS = int(Rights.FILE)
 DIR_RIGHTS = int(Rights.DIRECTORY)
@@ -26,14 +26,25 @@ STDIN_RIGHTS = int(Rights.FD_READ | _STREAM)
 STDOUT_RIGHTS = int(Rights.FD_WRITE | _STREAM)
 
 
-class Fd:
-    """An open descriptor: a MemFs handle (file or folder) or a standard stream."""
+def applicable_rights(filetype: Filetype) -> int:
+    """Every right a MemFs file or directory of this kind can use."""
+    return DIR_RIGHTS if filetype is Filetype.DIRECTORY else FILE_RIGHTS
 
-    __slots__ = ("filetype", "handle", "stream", "rights", "inheriting", "flags", "preopen")
+
+class Fd:
+    """An open descriptor: a MemFs handle (file or folder) or a standard stream.
+
+    ``rights`` are what it was given (they only shrink); ``applicable`` what its kind of object
+    can do at all: a right outside it is BADF (a folder is never read with fd_read), a right
+    inside it but not given is NOTCAPABLE.
+    """
+
+    __slots__ = ("filetype", "handle", "stream", "rights", "inheriting", "flags", "preopen", "applicable")
 
     def __init__(self, filetype: Filetype, rights: int, inheriting: int, *, handle: Handle | None = None,
                  stream: InputSource | OutputSink | None = None, flags: int = 0,
-                 preopen: Preopen | None = None) -> None:
+                 preopen: Preopen | None = None, applicable: int | None = None) -> None:
+        self.applicable = applicable_rights(filetype) if applicable is None else applicable
         self.filetype = filetype
         self.handle = handle
         self.stream = stream
@@ -62,13 +73,17 @@ class FdTable:
         return iter(sorted(self._fds.items()))
 
     def get(self, fd: int, rights: int = 0) -> Fd:
-        """The descriptor ``fd``; BADF if it is not open, NOTCAPABLE if it lacks any of ``rights``."""
+        """The descriptor ``fd``. BADF if it is not open or its kind cannot do what ``rights``
+        stand for; NOTCAPABLE if it could but was not given one of them."""
         entry = self._fds.get(fd)
         if entry is None:
             raise WasiError(Errno.BADF, None, f"fd {fd} is not open")
         if rights and (entry.rights & rights) != rights:
-            missing = Rights(rights & ~entry.rights)
-            raise WasiError(Errno.NOTCAPABLE, None, f"fd {fd} lacks the right {missing.name or int(missing)}")
+            if rights & ~entry.applicable:
+                what = format_flags(rights & ~entry.applicable, Rights)
+                raise WasiError(Errno.BADF, None, f"fd {fd} ({entry.filetype.name}) can never do {what}")
+            missing = format_flags(rights & ~entry.rights, Rights)
+            raise WasiError(Errno.NOTCAPABLE, None, f"fd {fd} was not given the right {missing}")
         return entry
 
     def add(self, entry: Fd) -> int:

@@ -44,12 +44,11 @@ class PathCalls(HostState):
             create=bool(oflags & Oflags.CREAT), exclusive=bool(oflags & Oflags.EXCL),
             truncate=bool(oflags & Oflags.TRUNC), directory=bool(oflags & Oflags.DIRECTORY),
             read=bool(rights & (R.FD_READ | R.FD_READDIR)),
-            write=bool(rights & R.FD_WRITE) and not (oflags & Oflags.DIRECTORY),
+            write=bool(rights & R.FD_WRITE),
             append=bool(fdflags & Fdflags.APPEND),
         )
         filetype = FILETYPES[handle.inode.type]
-        return self.fds.add(Fd(filetype, rights & self.rights_for(filetype), inheriting, handle=handle,
-                               flags=fdflags))
+        return self.fds.add(Fd(filetype, rights, inheriting, handle=handle, flags=fdflags))
 
     def path_create_directory(self, mem, fd: int, path_ptr: int, path_len: int) -> None:
         base = self.directory(fd, R.PATH_CREATE_DIRECTORY)

@@ -9,7 +9,7 @@ from ..errors import Errno, WasiError
 from ..memfs import Directory, FileType, Handle, Stat
 from .defs import Filetype, Rights
 from .dirents import Listings
-from .fds import DIR_RIGHTS, FILE_RIGHTS, STDIN_RIGHTS, STDOUT_RIGHTS, Fd, FdTable
+from .fds import DIR_RIGHTS, STDIN_RIGHTS, STDOUT_RIGHTS, Fd, FdTable
 from .memory import guest_str
 
 __all__ = ["HostState", "FILETYPES"]
@@ -23,6 +23,7 @@ FILETYPES = {
 #: How the standard streams describe themselves. wasmtime says UNKNOWN for a stream that is not
 #: a terminal, and a notebook's streams never are.
 STDIO_FILETYPE = Filetype.UNKNOWN
+ALL_RIGHTS = int(Rights.ALL)
 
 
 class HostState:
@@ -34,13 +35,14 @@ class HostState:
         self.fs = ctx.fs
         self.fds = FdTable()
         self.listings = Listings(FILETYPES)
-        self.fds.add(Fd(STDIO_FILETYPE, STDIN_RIGHTS, 0, stream=ctx.stdin))
-        self.fds.add(Fd(STDIO_FILETYPE, STDOUT_RIGHTS, 0, stream=ctx.stdout))
-        self.fds.add(Fd(STDIO_FILETYPE, STDOUT_RIGHTS, 0, stream=ctx.stderr))
+        self.fds.add(Fd(STDIO_FILETYPE, STDIN_RIGHTS, 0, stream=ctx.stdin, applicable=STDIN_RIGHTS))
+        self.fds.add(Fd(STDIO_FILETYPE, STDOUT_RIGHTS, 0, stream=ctx.stdout, applicable=STDOUT_RIGHTS))
+        self.fds.add(Fd(STDIO_FILETYPE, STDOUT_RIGHTS, 0, stream=ctx.stderr, applicable=STDOUT_RIGHTS))
         for preopen in ctx.preopens:
+            # A preopen may pass on any right; what a descriptor opened through it can use is
+            # then limited by the kind of what it opens (Fd.applicable).
             handle = Handle(self.fs, preopen.directory)
-            self.fds.add(Fd(Filetype.DIRECTORY, DIR_RIGHTS, DIR_RIGHTS | FILE_RIGHTS, handle=handle,
-                            preopen=preopen))
+            self.fds.add(Fd(Filetype.DIRECTORY, DIR_RIGHTS, ALL_RIGHTS, handle=handle, preopen=preopen))
 
     def close_all(self) -> None:
         """Close every MemFs handle still open (the run is over); the streams stay."""
@@ -72,9 +74,3 @@ class HostState:
     def stream_stat_values() -> tuple[int, ...]:
         return (0, 0, STDIO_FILETYPE, 1, 0, 0, 0, 0)
 
-    @staticmethod
-    def rights_for(filetype: Filetype) -> int:
-        return DIR_RIGHTS if filetype is Filetype.DIRECTORY else FILE_RIGHTS
-
-
-ALL_RIGHTS = int(Rights.ALL)
