@@ -338,6 +338,37 @@ def test_memory_growth_between_calls(moving):
     assert g("peek", 0, 0) == 18
 
 
+@pytest.mark.parametrize("moving", [False, True], ids=["default-config", "memory-moves"])
+def test_bound_memory_follows_growth_and_falls_back_when_unbound(moving):
+    options = dict(memory_reservation=0, memory_reservation_for_growth=0, memory_guard_size=0,
+                   memory_may_move=True) if moving else {}
+    binding = hostcall.MemoryBinding("memory")
+    seen = []
+
+    def peek(mem, ptr, n):
+        seen.append(bytes(mem[ptr:ptr + n]))
+        return len(mem) // 65536
+
+    def poke(mem, ptr, byte):
+        mem[ptr] = byte
+        return len(mem) // 65536
+
+    g = Guest(MEM_WAT, [
+        ("h", "peek", ["i32", "i32"], ["i32"], peek, {"memory": binding}),
+        ("h", "poke", ["i32", "i32"], ["i32"], poke, {"memory": binding}),
+    ], engine=make_engine(**options))
+    assert g("peek", 100, 5) == 1 and binding.state is None  # unbound: looked up as usual
+    binding.bind(g.store, g.memory)
+    assert g("peek", 100, 5) == 1 and seen[-1] == b"hello"
+    for _ in range(3):
+        g.raw("grow", 2)
+        top = g.raw("size") * 65536 - 1
+        assert g("poke", top, 7) == g.raw("size")  # the new top is reachable: the view followed
+        assert g.raw("load8", top) == 7
+    binding.unbind()
+    assert g("peek", 100, 5) == 7 and seen[-1] == b"hello"
+
+
 def test_memory_zero_pages_then_growth():
     wat = MEM_WAT.replace('(memory (export "memory") 1)', '(memory (export "memory") 0)') \
                  .replace('(data (i32.const 100) "hello, host")', "")

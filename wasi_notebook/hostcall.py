@@ -26,6 +26,9 @@ The API
 ``call(wasm_func, store, *args)`` / ``with guard(): ...``
     Call into wasm (or instantiate) so that what a host function raised comes out as it should
     (see "Outcomes" below).
+``MemoryBinding(export)``
+    Pass it as ``memory=`` and ``bind`` it after instantiating: each call then skips the export
+    lookup (for a linker that serves one instance).
 ``HostTrap(message)``
     Raise it in a host function to trap the guest with ``message``.
 ``ProcExit(code)``
@@ -520,6 +523,48 @@ def _memory_view(caller: int, name_v: Any, name_len: Any, ext_v: Any, ext_b: mem
     return entry[3]
 
 
+class MemoryBinding:
+    """The memory of the one instance a linker's functions serve, once it is known.
+
+    Pass one as ``memory=`` to :func:`define` for every function of a linker; after
+    instantiating, :meth:`bind` it to the instance's memory. From then on a call checks only the
+    memory's size (to notice growth) instead of looking the export up: about 0.3 us less per
+    call. Until bound (calls made while instantiating) and after :meth:`unbind`, calls look the
+    memory up as usual. Only for a linker whose functions serve a single store and instance:
+    the binding does not check which instance calls.
+    """
+
+    __slots__ = ("export", "state", "_keep")
+
+    def __init__(self, export: str = "memory") -> None:
+        self.export = export
+        self.state: list[Any] | None = None  # [context, &memory, size of the view, view]
+        self._keep: Any = None
+
+    def bind(self, store: wasmtime.Store, memory: wasmtime.Memory) -> None:
+        handle = memory._memory  # the wasmtime_memory_t; kept alive with the store below
+        self._keep = (store, handle)
+        context = ctypes.cast(store._context(), _vp)
+        self.state = [context, _vp(ctypes.addressof(handle)), -1, _EMPTY]
+
+    def unbind(self) -> None:
+        self.state = None
+        self._keep = None
+
+    def refresh(self) -> memoryview:
+        """A new view after the memory grew (or on first use)."""
+        state = self.state
+        assert state is not None
+        size = _memory_data_size(state[0], state[1])
+        if size:
+            base = _memory_data(state[0], state[1])
+            view = memoryview((ctypes.c_ubyte * size).from_address(base)).cast("B")
+        else:
+            view = _EMPTY
+        state[2], state[3] = size, view
+        return view
+
+
 # --------------------------------------------------------------------------------------------
 # Callbacks
 #
@@ -560,6 +605,13 @@ _MEMORY = """\
             mem = last[3]
         else:
             mem = memory_view(caller, name_v, name_len, ext_v, ext_b, mem_v, where)"""
+# With a MemoryBinding that has been bound: one size check, no export lookup.
+_MEMORY_BOUND = """\
+        bound = binding.state
+        if bound is not None:
+            mem = bound[3] if data_size(bound[0], bound[1]) == bound[2] else binding.refresh()
+        else:
+""" + "\n".join("    " + line for line in _MEMORY.splitlines())
 _RESULT_NONE = """\
         if r is not None:
             raise bad_result(r, None)"""
@@ -576,11 +628,11 @@ _RESULT_MANY = """\
 
 
 # Compiled code of the callback, by variant (memory?, slots?, params?, 0/1/many results).
-_CODE: dict[tuple[bool, bool, bool, int], Any] = {}
+_CODE: dict[tuple[bool, bool, bool, int, bool], Any] = {}
 
 
 def _make_callback(py_func: Callable[..., Any], params: tuple[str, ...],
-                   results: tuple[str, ...], memory: str | None, where: str) -> Any:
+                   results: tuple[str, ...], memory: "str | MemoryBinding | None", where: str) -> Any:
     """Build the ctypes callback for one definition, specialised for its signature."""
     nslots = max(len(params), len(results))
     nres = len(results)
@@ -610,6 +662,10 @@ def _make_callback(py_func: Callable[..., Any], params: tuple[str, ...],
     lines_state: list[str] = []
     call_args: list[str] = []
     keep: Any = None
+    binding = memory if isinstance(memory, MemoryBinding) else None
+    if binding is not None:
+        names["binding"] = binding
+        memory = binding.export
     if memory is not None:
         name_b = memory.encode("utf-8")
         keep = name_buf = ctypes.create_string_buffer(name_b)
@@ -627,16 +683,16 @@ def _make_callback(py_func: Callable[..., Any], params: tuple[str, ...],
         call_args.append("*unpack(view)")
     if nres:
         names["pack_into"] = _slots_struct(results).pack_into
-    variant = (memory is not None, nslots > 0, len(params) > 0, min(nres, 2))
+    variant = (memory is not None, nslots > 0, len(params) > 0, min(nres, 2), binding is not None)
     code = _CODE.get(variant)
     if code is None:
         source = _TEMPLATE.format(
             state="\n".join(lines_state) or "        pass",
-            memory=_MEMORY if memory is not None else "",
+            memory=(_MEMORY_BOUND if binding is not None else _MEMORY) if memory is not None else "",
             call_args=", ".join(call_args),
             result=_RESULT_NONE if nres == 0 else _RESULT_ONE if nres == 1 else _RESULT_MANY,
         )
-        filename = "<hostcall callback {}{}{}{}>".format(*map(int, variant))
+        filename = "<hostcall callback {}{}{}{}{}>".format(*map(int, variant))
         code = _CODE[variant] = compile(source, filename, "exec")
         # Let tracebacks show the generated lines (a handful of variants, registered once).
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
@@ -674,13 +730,13 @@ def live_definitions() -> int:
 
 
 def _prepare(params: Sequence[str], results: Sequence[str], func: Callable[..., Any],
-             memory: str | None, where: str) -> tuple[int, Any, wasmtime.FuncType]:
+             memory: "str | MemoryBinding | None", where: str) -> tuple[int, Any, wasmtime.FuncType]:
     if not callable(func):
         raise TypeError("func must be callable")
     p = _check_types(params, "params")
     r = _check_types(results, "results")
-    if memory is not None and not isinstance(memory, str):
-        raise TypeError("memory must be an export name (str) or None")
+    if memory is not None and not isinstance(memory, (str, MemoryBinding)):
+        raise TypeError("memory must be an export name (str), a MemoryBinding or None")
     cfunc = _make_callback(func, p, r, memory, where)
     key = next(_keys)
     _LIVE[key] = cfunc
@@ -689,7 +745,7 @@ def _prepare(params: Sequence[str], results: Sequence[str], func: Callable[..., 
 
 def define(linker: wasmtime.Linker, module: str, name: str, params: Sequence[str],
            results: Sequence[str], func: Callable[..., Any], *,
-           memory: str | None = None) -> None:
+           memory: "str | MemoryBinding | None" = None) -> None:
     """Define host function ``module.name`` in ``linker`` on the fast path.
 
     ``func(*args)`` (or ``func(mem, *args)`` with ``memory=EXPORT_NAME``) receives the arguments
@@ -710,7 +766,7 @@ def define(linker: wasmtime.Linker, module: str, name: str, params: Sequence[str
 
 
 def new_func(store: wasmtime.Store, params: Sequence[str], results: Sequence[str],
-             func: Callable[..., Any], *, memory: str | None = None,
+             func: Callable[..., Any], *, memory: "str | MemoryBinding | None" = None,
              name: str = "<host>") -> wasmtime.Func:
     """A ``wasmtime.Func`` owned by ``store`` that calls ``func`` on the fast path.
 

@@ -249,7 +249,8 @@ class Session:
         observer = Observer(P1_FUNCTIONS, faults=rules, record=trace, max_records=max_records,
                             decoder=Preview1Decoder())
         linker = wasmtime.Linker(engine)
-        install(linker, host, observer)
+        binding = hostcall.MemoryBinding("memory")
+        install(linker, host, observer, memory=binding)
 
         saved_clock = self.fs.clock
         self.fs.clock = ctx.clocks.now_for_files
@@ -266,7 +267,10 @@ class Session:
         try:
             with hostcall.guard():
                 instance = linker.instantiate(store, module)
-                start = instance.exports(store).get("_start")
+                exports = instance.exports(store)
+                if isinstance(exports.get("memory"), wasmtime.Memory):
+                    binding.bind(store, exports["memory"])
+                start = exports.get("_start")
                 if not isinstance(start, wasmtime.Func):
                     raise LoadError(f"{guest.name} has no _start function: it is not a command module")
                 start(store)
@@ -283,6 +287,7 @@ class Session:
                 gc.enable()
             if timer is not None:
                 timer.cancel()
+            binding.unbind()
             host.close_all()
             self.fs.clock = saved_clock
         trace_obj = observer.trace()

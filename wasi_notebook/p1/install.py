@@ -114,9 +114,10 @@ def boundary(sig: Signature, impl: Callable, observer=None, capture: Callable | 
     return call
 
 
-def install(linker: wasmtime.Linker, host, observer=None) -> None:
+def install(linker: wasmtime.Linker, host, observer=None, memory: str | hostcall.MemoryBinding = "memory") -> None:
     """Define all 46 functions of ``host`` (a :class:`~wasi_notebook.p1.host.Preview1`) in
-    ``linker``, each wrapped once by ``observer.wrap(sig, impl)`` when an observer is given."""
+    ``linker``, each in one wrapper (:func:`boundary`), observed when an observer is given.
+    ``memory``: the guest memory's export name, or a ``hostcall.MemoryBinding`` of it."""
     for sig in SIGNATURES.values():
         call = boundary(sig, getattr(host, sig.name), observer, capture_for(sig) if observer is not None else None)
-        hostcall.define(linker, MODULE, sig.name, core_types(sig), list(sig.core_results), call, memory="memory")
+        hostcall.define(linker, MODULE, sig.name, core_types(sig), list(sig.core_results), call, memory=memory)
