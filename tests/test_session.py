@@ -77,6 +77,14 @@ class TestRun:
         timed = session.run(watguests.SPIN, timeout=0.2)
         assert timed.trap == "timed out after 0.2 s" and timed.duration_s < 5
 
+    def test_a_stopped_guest_leaves_its_files_and_its_trace(self, session):
+        for limits in ({"timeout": 0.2}, {"fuel": 200_000}):
+            result = session.run(watguests.WRITE_THEN_SPIN, **limits)
+            assert result.exit_code is None and result.trap
+            assert session.fs.path("/left.txt").read_text() == "kept"
+            assert [c.function for c in result.trace] == ["path_open", "fd_write"]
+            session.fs.path("/left.txt").unlink()
+
     def test_memory_cap(self, session):
         assert session.run(watguests.GROW).exit_code == 0
         capped = session.run(watguests.GROW, max_memory=1 << 20)

@@ -57,3 +57,19 @@ FOREIGN_IMPORT = """(module
 
 #: A module with no _start (a library, not a command).
 NO_START = """(module (memory (export "memory") 1))"""
+
+#: Creates "left.txt" holding "kept", then loops forever.
+WRITE_THEN_SPIN = f"""(module
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  {_PRELUDE}
+  (data (i32.const 100) "left.txt")
+  (data (i32.const 120) "kept")
+  (func (export "_start")
+    (drop (call $path_open (i32.const 3) (i32.const 0) (i32.const 100) (i32.const 8) (i32.const 1)
+                           (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 16)))
+    (i32.store (i32.const 0) (i32.const 120))
+    (i32.store (i32.const 4) (i32.const 4))
+    (drop (call $fd_write (i32.load (i32.const 16)) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (loop $l (br $l))))
+"""
