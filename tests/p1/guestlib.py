@@ -16,6 +16,10 @@ the transcripts can be compared line by line.
   which folders to prepare and preopen; :func:`transcript` runs them all with
   any runner of :func:`run_native`'s signature and returns the text that the
   ``.expected`` file holds.
+
+Our own host runs the same scenarios through ``ourhost.run_ours``; where its answers differ from
+wasmtime's on purpose, ``differences.py`` says which lines and why (``guests/DIFFERENCES.md``),
+and ``test_guests_differential.py`` checks everything else is equal.
 """
 
 from __future__ import annotations

@@ -135,6 +135,16 @@ def test_read_needs_fd_read(env: HostEnv) -> None:
     assert errno_of(env.read_fd, 99, 4) is Errno.BADF
 
 
+def test_a_directory_opened_with_fd_read_is_still_not_read(env: HostEnv) -> None:
+    dirfd = env.open("adir", Oflags.DIRECTORY, rights=int(Rights.ALL & ~Rights.FD_WRITE))
+    assert env.host.fd_fdstat_get(env.mem, dirfd)[2] & Rights.FD_READ  # it holds the right...
+    iovs, count, _ = env.iovecs(4)
+    assert errno_of(env.host.fd_read, env.mem, dirfd, iovs, count) is Errno.BADF  # ...but can never use it
+    assert errno_of(env.host.fd_pread, env.mem, dirfd, iovs, count, 0) is Errno.BADF
+    assert errno_of(env.host.fd_tell, env.mem, dirfd) is Errno.BADF
+    assert errno_of(env.host.fd_seek, env.mem, dirfd, 0, Whence.CUR) is Errno.BADF
+
+
 def test_read_with_a_bad_buffer_faults_and_consumes_nothing(env: HostEnv) -> None:
     fd = env.open("hello.txt")
     good = env.alloc(4)
@@ -175,6 +185,17 @@ def test_pwrite_leaves_the_position_and_fills_holes(env: HostEnv) -> None:
     assert env.host.fd_pwrite(env.mem, fd, iovs, count, 13) == 1
     assert env.content("/hello.txt") == b"JELLO world\0\0!"
     assert env.host.fd_tell(env.mem, fd) == 0
+
+
+def test_pwrite_on_an_append_descriptor_writes_at_the_end(env: HostEnv) -> None:
+    fd = env.open("hello.txt", fdflags=Fdflags.APPEND)
+    iovs, count = env.ciovecs("P", "Q")
+    assert env.host.fd_pwrite(env.mem, fd, iovs, count, 0) == 2  # as Linux (and wasmtime) do
+    assert env.content("/hello.txt") == HELLO + b"PQ"
+    assert env.host.fd_tell(env.mem, fd) == 0
+    env.host.fd_fdstat_set_flags(env.mem, fd, 0)  # without APPEND: at the offset again
+    assert env.host.fd_pwrite(env.mem, fd, iovs, count, 0) == 2
+    assert env.content("/hello.txt") == b"PQllo world" + b"PQ"
 
 
 def test_positioned_io_on_streams_is_spipe(env: HostEnv) -> None:
@@ -367,7 +388,8 @@ def test_advise(env: HostEnv) -> None:
         assert env.host.fd_advise(env.mem, fd, 0, 5, advice) is None
     assert errno_of(env.host.fd_advise, env.mem, fd, 0, 5, 6) is Errno.INVAL
     assert errno_of(env.host.fd_advise, env.mem, 0, 0, 5, Advice.NORMAL) is Errno.BADF  # a stream
-    assert errno_of(env.host.fd_advise, env.mem, PREOPEN_FD, 0, 5, Advice.NORMAL) is Errno.ISDIR
+    # a folder can never be advised about: BADF, as for any right its kind cannot use (wasmtime too)
+    assert errno_of(env.host.fd_advise, env.mem, PREOPEN_FD, 0, 5, Advice.NORMAL) is Errno.BADF
     no_right = env.open("hello.txt", rights=rights_without("FD_ADVISE"))
     assert errno_of(env.host.fd_advise, env.mem, no_right, 0, 5, Advice.NORMAL) is Errno.NOTCAPABLE
     assert env.content("/hello.txt") == HELLO
@@ -391,17 +413,21 @@ def test_allocate_errors() -> None:
     assert env.content("/f") == b"12345\0\0\0"
     assert errno_of(env.host.fd_allocate, env.mem, fd, (1 << 63) - 1, 1) is Errno.FBIG
     assert errno_of(env.host.fd_allocate, env.mem, 1, 0, 1) is Errno.BADF
-    assert errno_of(env.host.fd_allocate, env.mem, PREOPEN_FD, 0, 1) is Errno.ISDIR
+    assert errno_of(env.host.fd_allocate, env.mem, PREOPEN_FD, 0, 1) is Errno.BADF
     no_right = env.open("f", rights=rights_without("FD_ALLOCATE"))
     assert errno_of(env.host.fd_allocate, env.mem, no_right, 0, 8) is Errno.NOTCAPABLE
+    # the right is not enough: the file must be open for writing (posix_fallocate says EBADF)
+    read_only = env.open("f", rights=rights_without("FD_WRITE"))
+    assert errno_of(env.host.fd_allocate, env.mem, read_only, 0, 2) is Errno.BADF
+    assert env.content("/f") == b"12345\0\0\0"
 
 
 def test_sync_and_datasync(env: HostEnv) -> None:
     fd = env.open("hello.txt")
     for call in (env.host.fd_sync, env.host.fd_datasync):
         assert call(env.mem, fd) is None
-        assert call(env.mem, 1) is None
-        assert call(env.mem, PREOPEN_FD) is None
+        assert call(env.mem, PREOPEN_FD) is None  # a folder, as POSIX fsync allows
+        assert errno_of(call, env.mem, 1) is Errno.BADF  # a stream has nothing to sync (wasmtime too)
         assert errno_of(call, env.mem, 99) is Errno.BADF
     env.host.fd_fdstat_set_rights(env.mem, fd, rights_without("FD_SYNC", "FD_DATASYNC"), 0)
     assert errno_of(env.host.fd_sync, env.mem, fd) is Errno.NOTCAPABLE
@@ -416,7 +442,8 @@ def test_filestat_get(env: HostEnv) -> None:
     assert env.host.fd_filestat_get(env.mem, fd) == (env.fs.dev, st.ino, Filetype.REGULAR_FILE, 1, 11,
                                                      st.atime, st.mtime, st.ctime)
     assert env.host.fd_filestat_get(env.mem, PREOPEN_FD)[1:3] == (env.fs.root_dir.ino, Filetype.DIRECTORY)
-    assert env.host.fd_filestat_get(env.mem, 1) == (0, 0, Filetype.UNKNOWN, 1, 0, 0, 0, 0)
+    # a stream: all zeros but the type, nlink 0 (no file names it), as wasmtime says
+    assert env.host.fd_filestat_get(env.mem, 1) == (0, 0, Filetype.UNKNOWN, 0, 0, 0, 0, 0)
     assert errno_of(env.host.fd_filestat_get, env.mem, 99) is Errno.BADF
     env.host.fd_fdstat_set_rights(env.mem, fd, rights_without("FD_FILESTAT_GET"), 0)
     assert errno_of(env.host.fd_filestat_get, env.mem, fd) is Errno.NOTCAPABLE
@@ -430,9 +457,12 @@ def test_filestat_set_size(env: HostEnv) -> None:
     assert env.content("/hello.txt") == b"hello\0\0"
     assert errno_of(env.host.fd_filestat_set_size, env.mem, fd, 1 << 63) is Errno.FBIG
     assert errno_of(env.host.fd_filestat_set_size, env.mem, 1, 0) is Errno.BADF
-    assert errno_of(env.host.fd_filestat_set_size, env.mem, PREOPEN_FD, 0) is Errno.ISDIR
+    assert errno_of(env.host.fd_filestat_set_size, env.mem, PREOPEN_FD, 0) is Errno.BADF
     no_right = env.open("hello.txt", rights=rights_without("FD_FILESTAT_SET_SIZE"))
     assert errno_of(env.host.fd_filestat_set_size, env.mem, no_right, 0) is Errno.NOTCAPABLE
+    # given the right but not open for writing: INVAL, as Linux's ftruncate (and wasmtime) say
+    read_only = env.open("hello.txt", rights=rights_without("FD_WRITE"))
+    assert errno_of(env.host.fd_filestat_set_size, env.mem, read_only, 1) is Errno.INVAL
     assert env.content("/hello.txt") == b"hello\0\0"
 
 

@@ -57,6 +57,16 @@ def test_get_checks_open_and_rights() -> None:
     assert info.value.errno is Errno.BADF and "fd 7 is not open" in str(info.value)
 
 
+def test_a_right_the_kind_cannot_use_is_badf_even_when_given() -> None:
+    table = FdTable()
+    # a directory opened with every right but FD_WRITE (what path_open passes on) holds FD_READ
+    fd = table.add(Fd(Filetype.DIRECTORY, int(Rights.ALL & ~Rights.FD_WRITE), 0))
+    assert table.get(fd).rights & Rights.FD_READ
+    for right in (Rights.FD_READ, Rights.FD_SEEK, Rights.FD_TELL, Rights.FD_READ | Rights.FD_READDIR):
+        assert errno_of(table.get, fd, int(right)) is Errno.BADF
+    assert table.get(fd, int(Rights.FD_READDIR | Rights.PATH_OPEN)) is table.get(fd)
+
+
 def test_pop() -> None:
     table = FdTable()
     fd = table.add(entry())

@@ -356,6 +356,14 @@ def test_readlink_errors(env: HostEnv) -> None:
     assert errno_of(host.path_readlink, mem, 3, *env.put("lnk"), buf, 16) is Errno.NOTCAPABLE
 
 
+def test_readlink_of_an_absolute_target_is_notcapable(env: HostEnv) -> None:
+    env.fs.path("/abs").symlink_to("/home/someone/secret.txt")  # as imported from a host folder
+    buf = env.alloc(64)
+    assert errno_of(env.host.path_readlink, env.mem, 3, *env.put("abs"), buf, 64) is Errno.NOTCAPABLE
+    assert env.read(buf, 64) == bytes(64)  # the host path is not shown
+    assert env.fs.path("/abs").readlink() == "/home/someone/secret.txt"  # the Python API still reads it
+
+
 def test_readlink_gives_a_target_that_is_not_utf8_as_its_bytes(env: HostEnv) -> None:
     env.fs.path("/odd").symlink_to("x\udcff")  # how a host link's undecodable target arrives
     buf = env.alloc(8)

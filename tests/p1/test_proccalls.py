@@ -11,6 +11,7 @@ from wasi_notebook.clocks import VirtualClocks
 from wasi_notebook.entropy import SeededEntropy
 from wasi_notebook.errors import Errno
 from wasi_notebook.hostcall import ProcExit
+from wasi_notebook.memfs import MemFs
 from wasi_notebook.p1.defs import Clockid, Eventrwflags, Eventtype, Fdflags, Signal, Subclockflags
 from wasi_notebook.p1.structs import Event, Subscription, SubscriptionClock, SubscriptionFdReadwrite
 
@@ -162,12 +163,28 @@ def test_ready_descriptors_answer_at_once(env: HostEnv) -> None:
                   fd_sub(2, Eventtype.FD_WRITE, 1), fd_sub(3, Eventtype.FD_READ, file_fd),
                   fd_sub(4, Eventtype.FD_WRITE, file_fd))
     assert env.clocks.elapsed == before  # no waiting, and the timer is not due
+    room = env.fs.max_bytes - env.fs.used_bytes  # a write to a file can take what the quota has left
     assert {e.userdata: e for e in events} == {
         1: Event(1, 0, Eventtype.FD_READ, len(b"stdin bytes\n"), 0),
-        2: Event(2, 0, Eventtype.FD_WRITE, 0, 0),
+        2: Event(2, 0, Eventtype.FD_WRITE, 1 << 16, 0),  # a stream: a pipe's buffer
         3: Event(3, 0, Eventtype.FD_READ, 5, 0),  # what is left to read
-        4: Event(4, 0, Eventtype.FD_WRITE, 0, 0),
+        4: Event(4, 0, Eventtype.FD_WRITE, room, 0),
     }
+
+
+def test_file_at_its_end_hangs_up_and_a_full_memfs_has_no_room() -> None:
+    env = HostEnv({"/f.txt": "abc"}, fs=MemFs(max_bytes=10))
+    fd = env.open("f.txt")
+    hangup = Eventrwflags.FD_READWRITE_HANGUP
+    assert poll(env, fd_sub(1, Eventtype.FD_READ, fd)) == [Event(1, 0, Eventtype.FD_READ, 3, 0)]
+    assert poll(env, fd_sub(2, Eventtype.FD_WRITE, fd)) == [Event(2, 0, Eventtype.FD_WRITE, 7, 0)]
+    env.read_fd(fd, 10)
+    assert poll(env, fd_sub(3, Eventtype.FD_READ, fd)) == [Event(3, 0, Eventtype.FD_READ, 0, hangup)]
+    env.write(fd, "x" * 7)
+    assert poll(env, fd_sub(4, Eventtype.FD_WRITE, fd)) == [Event(4, 0, Eventtype.FD_WRITE, 0, 0)]
+    unlimited = HostEnv({"/f.txt": "abc"}, fs=MemFs(max_bytes=None))
+    fd = unlimited.open("f.txt")
+    assert poll(unlimited, fd_sub(5, Eventtype.FD_WRITE, fd)) == [Event(5, 0, Eventtype.FD_WRITE, 1 << 16, 0)]
 
 
 def test_stdin_at_its_end_hangs_up(env: HostEnv) -> None:

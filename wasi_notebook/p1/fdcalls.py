@@ -97,8 +97,13 @@ class FdCalls(HostState):
 
     def fd_pwrite(self, mem, fd: int, iovs: int, iovs_len: int, offset: int) -> int:
         handle = self._positioned(fd, R.FD_WRITE | R.FD_SEEK)
+        chunks = _buffers(mem, iovs, iovs_len)
+        if handle.append:
+            # an APPEND descriptor writes at the end, whatever the offset: Linux's pwrite, and
+            # wasmtime's (POSIX says at the offset; Linux documents this as a bug it keeps)
+            offset = handle.inode.size
         total = 0
-        for chunk in _buffers(mem, iovs, iovs_len):
+        for chunk in chunks:
             try:
                 written = handle.pwrite(chunk, offset + total)
             except WasiError:
@@ -162,6 +167,8 @@ class FdCalls(HostState):
 
     def fd_allocate(self, mem, fd: int, offset: int, length: int) -> None:
         handle = self._file(fd, R.FD_ALLOCATE)
+        if not handle.writable:
+            raise WasiError(Errno.BADF, None, f"fd {fd} is not open for writing (posix_fallocate says EBADF)")
         end = offset + length
         if end > _MAX_FILESIZE:
             raise WasiError(Errno.FBIG, None, "offset + len is past the largest file size")
@@ -175,13 +182,13 @@ class FdCalls(HostState):
         self.fds.get(fd, R.FD_SYNC)
 
     def _file(self, fd: int, rights: int):
-        """The MemFs handle of a regular file: BADF for streams, ISDIR for folders (the kind
-        is checked before the rights), NOTCAPABLE."""
+        """The MemFs handle of a regular file: BADF for streams and folders (the kind is checked
+        before the rights: a folder can never use these rights, as wasmtime says), NOTCAPABLE."""
         entry = self.fds.get(fd)
         if entry.handle is None:
             raise WasiError(Errno.BADF, None, f"fd {fd} is a stream, not a file")
         if entry.handle.inode.type is not FileType.REGULAR_FILE:
-            raise WasiError(Errno.ISDIR if entry.filetype is Filetype.DIRECTORY else Errno.BADF)
+            raise WasiError(Errno.BADF, None, f"fd {fd} is a {entry.filetype.name.lower()}, not a regular file")
         return self.fds.get(fd, rights).handle
 
     # -- file state --------------------------------------------------------------------------
@@ -194,6 +201,10 @@ class FdCalls(HostState):
 
     def fd_filestat_set_size(self, mem, fd: int, size: int) -> None:
         handle = self._file(fd, R.FD_FILESTAT_SET_SIZE)
+        if not handle.writable:
+            # the right alone is not enough: the file must be open for writing (Linux's
+            # ftruncate says EINVAL, and so does wasmtime)
+            raise WasiError(Errno.INVAL, None, f"fd {fd} is not open for writing")
         if size > _MAX_FILESIZE:
             raise WasiError(Errno.FBIG, None, "past the largest file size")
         self.fs._resize(handle.inode, size)

@@ -102,7 +102,13 @@ class PathCalls(HostState):
     def path_readlink(self, mem, fd: int, path_ptr: int, path_len: int, buf: int, buf_len: int) -> int:
         base = self.directory(fd, R.PATH_READLINK)
         # a target imported from a host folder may not be UTF-8: the guest gets its bytes
-        target = self.fs.readlink_at(base, self.path(mem, path_ptr, path_len))
+        path = self.path(mem, path_ptr, path_len)
+        target = self.fs.readlink_at(base, path)
+        if target.startswith("/"):
+            # Only a link imported from a host folder can hold an absolute target (path_symlink
+            # refuses them): it names a host path, which the guest is not to learn. wasmtime
+            # refuses these too.
+            raise WasiError(Errno.NOTCAPABLE, path, "the link's target is an absolute path outside the sandbox")
         target = target.encode("utf-8", "surrogateescape")
         out = guest_slice(mem, buf, buf_len)
         count = min(len(target), buf_len)  # cut to the buffer, as readlink(2) does

@@ -14,6 +14,7 @@ from .structs import Event, Subscription
 __all__ = ["ProcCalls"]
 
 _U32 = 4
+_STREAM_ROOM = 1 << 16  # what poll_oneoff says a stream (or an unlimited MemFs) can take at once
 
 
 def _strings(items: list[str]) -> list[bytes]:
@@ -120,14 +121,24 @@ class ProcCalls(HostState):
         except WasiError as e:
             return Event(sub.userdata, e.errno, kind, 0, 0)
         if kind == Eventtype.FD_WRITE:
-            return Event(sub.userdata, 0, kind, 0, 0)
+            return Event(sub.userdata, 0, kind, self._write_room(entry), 0)
         if entry.stream is not None:
             stdin = entry.stream
             pending = stdin.ready()
             hangup = Eventrwflags.FD_READWRITE_HANGUP if (stdin.eof and not pending) else 0
             return Event(sub.userdata, 0, kind, pending, hangup)
         handle = entry.handle
-        return Event(sub.userdata, 0, kind, max(0, handle.inode.size - handle.pos), 0)
+        left = max(0, handle.inode.size - handle.pos)
+        # at the end of a file nothing more can come: HANGUP, as for stdin at its end (and as
+        # wasmtime says)
+        return Event(sub.userdata, 0, kind, left, 0 if left else Eventrwflags.FD_READWRITE_HANGUP)
+
+    def _write_room(self, entry) -> int:
+        """nbytes of a writable descriptor: how much one write could take now. A file: the room
+        left under the MemFs quota; a stream takes anything, and says a pipe's buffer."""
+        if entry.stream is not None or self.fs.max_bytes is None:
+            return _STREAM_ROOM
+        return max(0, self.fs.max_bytes - self.fs.used_bytes)
 
     # -- the process -------------------------------------------------------------------------
 

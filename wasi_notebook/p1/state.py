@@ -72,5 +72,7 @@ class HostState:
 
     @staticmethod
     def stream_stat_values() -> tuple[int, ...]:
-        return (0, 0, STDIO_FILETYPE, 1, 0, 0, 0, 0)
+        """A standard stream's filestat: all zeros but the type (no file names it: nlink 0),
+        as wasmtime says."""
+        return (0, 0, STDIO_FILETYPE, 0, 0, 0, 0, 0)
 
