@@ -179,19 +179,11 @@ SIFLAGS = Reason(
     "sock_send's siflags has no defined bits (the witx says it must be zero), so a nonzero value "
     "answers INVAL like any undefined flag bit, where wasmtime ignores it.")
 
-# Not deliberate: a known gap, reported, in a module this table does not own.
-
-MISALIGNED_RESULT = Reason(
-    "Known gap: misaligned result pointers are written",
-    "KNOWN GAP, reported (p1/install.py checks result pointers for bounds only): a misaligned result "
-    "pointer is written and the call succeeds, where it should answer FAULT like other bad pointers "
-    "(wasmtime traps); when fixed, these rules go stale and must become FAULT ones.")
-
 #: Every reason, in the order DIFFERENCES.md lists them.
 REASONS: tuple[Reason, ...] = (
     ESCAPE, FAULT, INVAL, ALLOCATE, SET_RIGHTS, CPU_CLOCKS, EXIT_CODES, IOVECS, RIGHTS, NOTDIR,
     POLL_BADF, POLL_NBYTES, LINK_FOLLOW, RMDIR_SLASH, SYNC_FLAGS, SET_FLAGS_ANYWHERE, SYMLINK_ABSOLUTE,
-    PRESTAT_BADF, FDSTAT_RIGHTS, FSYNC_DIRECTORY, BAD_FD_FIRST, POLL_BAD_VALUE, SIFLAGS, MISALIGNED_RESULT,
+    PRESTAT_BADF, FDSTAT_RIGHTS, FSYNC_DIRECTORY, BAD_FD_FIRST, POLL_BAD_VALUE, SIFLAGS,
 )
 
 
@@ -321,8 +313,7 @@ RULES: dict[str, list[Rule]] = {
         Sub(FAULT, r"^(\w+_len_huge) = NOMEM$", r"\1 = FAULT"),
         Replace(FAULT, "fd_write_nwritten_oob: calling\nwild\n== trap",
                 "fd_write_nwritten_oob: calling\nfd_write_nwritten_oob = FAULT\n== exit 0"),
-        Sub(MISALIGNED_RESULT, r"^(\w+_unaligned): calling\n(wild\n)?== trap$",
-            r"\1: calling\n\2\1 = SUCCESS\n== exit 0"),
+        Sub(FAULT, r"^(\w+_unaligned): calling\n(wild\n)?== trap$", r"\1: calling\n\1 = FAULT\n== exit 0"),
         Replace(BAD_FD_FIRST, "fd_write_bad_fd_and_oob: calling\n== trap",
                 "fd_write_bad_fd_and_oob: calling\nfd_write_bad_fd_and_oob = BADF\n== exit 0"),
         Sub(FAULT, r"^(\w+): calling\n== trap$", r"\1: calling\n\1 = FAULT\n== exit 0"),

@@ -89,6 +89,15 @@ def test_bad_result_pointer_is_fault_before_the_call() -> None:
     assert len(calls) == 1
 
 
+def test_misaligned_result_pointer_is_fault_before_the_call() -> None:
+    calls = []
+    mem = memoryview(bytearray(128))
+    assert wrap("fd_write", lambda *a: calls.append(a) or 1)(mem, 1, 0, 0, 6) == FAULT  # a u32 at 6
+    assert wrap("clock_time_get", lambda *a: calls.append(a) or 1)(mem, 0, 0, 12) == FAULT  # a u64 at 12
+    assert wrap("clock_time_get", lambda *a: calls.append(a) or 1)(mem, 0, 0, 16) == 0
+    assert len(calls) == 1
+
+
 def test_other_exceptions_pass_through() -> None:
     def buggy(m, fd):
         raise KeyError("bug")

@@ -2,7 +2,8 @@
 errno number and where results are written to the guest's result pointers.
 
 For each of the 46 functions, one generated wrapper around the host's method: it checks the
-result pointers before the call (a bad one is FAULT with no half-done work), calls the method,
+result pointers before the call (one outside memory or misaligned is FAULT, with no half-done
+work), calls the method,
 turns a WasiError into its number, writes the results, and, when an observer is given, notes
 the call for the trace and coverage and applies fault rules. Defined through ``hostcall``'s
 fast path.
@@ -20,7 +21,7 @@ from .. import hostcall
 from ..errors import Errno, WasiError
 from .defs import MODULE
 from .describe import capture_for
-from .signatures import SIGNATURES, Signature
+from .signatures import RESULT_KINDS, SIGNATURES, Signature
 from .structs import Fdstat, Filestat, Prestat
 
 __all__ = ["install", "boundary", "core_types"]
@@ -60,8 +61,8 @@ def boundary(sig: Signature, impl: Callable, observer=None, capture: Callable | 
     lines = [f"def call(mem{''.join(', ' + n for n in params + ptrs)}):"]
     pointer_checks = []
     for i, (ptr, result) in enumerate(zip(ptrs, sig.results)):
-        names[f"size{i}"] = _PACKERS[result.kind].size
-        pointer_checks.append(f"    if {ptr} + size{i} > len(mem):")
+        size, align = RESULT_KINDS[result.kind]
+        pointer_checks.append(f"    if {ptr} + {size} > len(mem) or {ptr} & {align - 1}:")
     observed = observer is not None
     if not observed:
         lines += [f"{check} return FAULT" for check in pointer_checks]
