@@ -3,7 +3,8 @@
 from rich.console import Console
 
 from wasi_notebook.memfs import MemFs
-from wasi_notebook.render import diff_table, human_size, tree
+from wasi_notebook import Session, guests
+from wasi_notebook.render import diff_table, guest_table, human_size, tree
 
 
 def text(renderable, width=80) -> str:
@@ -89,3 +90,13 @@ def test_coverage_table_and_trace_text():
     assert [group_of(f) for f in ("args_get", "clock_res_get", "fd_read", "path_open", "poll_oneoff",
                                   "sock_recv")] == ["args, environ", "clocks", "fd", "path",
                                                     "poll, proc, sched, random", "sockets"]
+
+
+def test_guest_table():
+    cat = Session().load(guests.path("cat"))
+    out = text(guest_table(cat), width=100)
+    assert out.startswith(f"cat.wasm: preview1 module, {human_size(cat.size)}")
+    assert "_start (func)" in out and "memory (memory)" in out
+    assert "11 of the 46 preview1 functions" in out
+    rows = {line.split("│")[0].strip(): line.split("│")[1].strip() for line in out.splitlines()[1:] if "│" in line}
+    assert rows["path"] == "path_open" and rows["poll, proc, sched, random"] == "proc_exit"

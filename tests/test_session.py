@@ -85,6 +85,26 @@ class TestRun:
             assert [c.function for c in result.trace] == ["path_open", "fd_write"]
             session.fs.path("/left.txt").unlink()
 
+    def test_interrupt_stops_a_spinning_guest_and_keeps_files_and_trace(self, session):
+        timer = threading.Timer(0.2, session.interrupt)
+        timer.start()
+        result = session.run(watguests.WRITE_THEN_SPIN)
+        timer.join()
+        assert result.exit_code is None and result.trap == "interrupted" and result.interrupted
+        assert result.duration_s < 5
+        assert session.fs.path("/left.txt").read_text() == "kept"
+        assert [c.function for c in result.trace] == ["path_open", "fd_write"]
+
+    def test_interrupt_wins_over_a_timeout_and_spares_later_runs(self, session):
+        timer = threading.Timer(0.1, session.interrupt)
+        timer.start()
+        assert session.run(watguests.SPIN, timeout=30).trap == "interrupted"
+        timer.join()
+        session.interrupt()  # no run in progress: nothing to stop, and nothing left pending
+        assert session.run(watguests.EXIT_7).exit_code == 7
+        timed = session.run(watguests.SPIN, timeout=0.1)
+        assert timed.trap == "timed out after 0.1 s" and not timed.interrupted
+
     def test_memory_cap(self, session):
         assert session.run(watguests.GROW).exit_code == 0
         capped = session.run(watguests.GROW, max_memory=1 << 20)

@@ -15,7 +15,7 @@ from rich.tree import Tree
 from .memfs import FileType, MemPath
 from .memfs.diff import CREATED, DELETED, METADATA, MODIFIED, MOVED, Diff
 
-__all__ = ["tree", "diff_table", "human_size"]
+__all__ = ["tree", "diff_table", "guest_table", "coverage_table", "trace_text", "human_size"]
 
 STYLES = {CREATED: "green", MODIFIED: "yellow", METADATA: "cyan", MOVED: "blue", DELETED: "red strike"}
 ICONS = {FileType.DIRECTORY: "📁", FileType.REGULAR_FILE: "📄", FileType.SYMBOLIC_LINK: "🔗"}
@@ -136,6 +136,25 @@ def coverage_table(coverage) -> Table:
         last_group = group
     missing = len(coverage.functions) - len(coverage.imported)
     table.caption = f"{missing} of {len(coverage.functions)} functions not imported"
+    return table
+
+
+def guest_table(guest) -> Table:
+    """What a loaded guest is: its kind and size, its exports, and the preview1 functions it
+    imports by group (those are all it can ask of the host)."""
+    table = Table(title=f"{guest.name}: preview1 {guest.kind}, {human_size(guest.size)}",
+                  title_justify="left", show_edge=False, show_header=False)
+    table.add_column("what", style="dim")
+    table.add_column("value", overflow="fold")
+    table.add_row("sha256", guest.sha256[:16])
+    table.add_row("exports", ", ".join(f"{name} ({kind})" for name, kind in guest.exports) or "(none)")
+    imports = guest.wasi_imports
+    by_group: dict[str, list[str]] = {}
+    for function in imports:
+        by_group.setdefault(group_of(function), []).append(function)
+    table.add_row("imports", f"{len(imports)} of the 46 preview1 functions")
+    for group, functions in by_group.items():
+        table.add_row(f"  {group}", ", ".join(functions))
     return table
 
 

@@ -39,12 +39,13 @@ from .p1.signatures import SIGNATURES
 from .stdio import InputSource, OutputSink
 from .trace import DEFAULT_MAX_RECORDS, Coverage, FaultRule, Observer, Trace, parse_fault
 
-__all__ = ["Session", "Guest", "RunResult", "LoadError", "P1_FUNCTIONS"]
+__all__ = ["Session", "Guest", "RunResult", "LoadError", "P1_FUNCTIONS", "INTERRUPTED"]
 
 P1_FUNCTIONS = list(SIGNATURES)
 _MODULE_MAGIC = b"\0asm\x01\x00\x00\x00"
 _COMPONENT_MAGIC = b"\0asm\x0d\x00\x01\x00"
 EXIT_TRAPPED = 134  # what wasmtime's command line exits with when a guest traps
+INTERRUPTED = "interrupted"  # the trap message of a run stopped by Session.interrupt()
 
 
 class LoadError(ValueError):
@@ -105,6 +106,11 @@ class RunResult:
         return EXIT_TRAPPED if self.exit_code is None else self.exit_code
 
     @property
+    def interrupted(self) -> bool:
+        """The run was stopped by :meth:`Session.interrupt` (a trap reported as "interrupted")."""
+        return self.trap == INTERRUPTED
+
+    @property
     def stdout_text(self) -> str:
         return self.stdout.decode("utf-8", "replace")
 
@@ -126,6 +132,19 @@ class Session:
         self._engines: dict[bool, wasmtime.Engine] = {}
         self._cache: dict[str, Guest] = {}
         self._modules: dict[tuple[bool, str], wasmtime.Module] = {}
+        self._interrupted = False
+
+    def interrupt(self) -> None:
+        """Stop the guest that is running now (memfs backend) at its next loop iteration or
+        function call, even in a loop that never calls the host. The run ends as a trap reported
+        as ``"interrupted"`` (``RunResult.interrupted``), keeping the MemFs and the trace.
+
+        Safe to call from any thread, or from a signal handler, while :meth:`run` is busy in
+        another; a run that starts afterwards is not affected.
+        """
+        self._interrupted = True
+        for engine in list(self._engines.values()):
+            engine.increment_epoch()  # the store's deadline is one tick ahead: it traps
 
     def _engine(self, fuel: bool) -> wasmtime.Engine:
         engine = self._engines.get(fuel)
@@ -242,7 +261,9 @@ class Session:
             store.set_fuel(fuel)
         if max_memory is not None:
             store.set_limits(memory_size=max_memory)
-        store.set_epoch_deadline(1 if timeout is not None else 1 << 62)
+        # One tick ahead: both the timeout timer and interrupt() end the run with a tick.
+        self._interrupted = False
+        store.set_epoch_deadline(1)
         timer = threading.Timer(timeout, engine.increment_epoch) if timeout is not None else None
 
         host = Preview1(ctx)
@@ -264,6 +285,8 @@ class Session:
         started = time.perf_counter()
         if timer is not None:
             timer.start()
+        if self._interrupted:  # interrupt() came between the reset and the deadline: tick again
+            engine.increment_epoch()
         try:
             with hostcall.guard():
                 instance = linker.instantiate(store, module)
@@ -278,7 +301,7 @@ class Session:
             exit_code = e.code
         except wasmtime.Trap as e:
             exit_code = None
-            trap, backtrace = _describe_trap(e, timeout)
+            trap, backtrace = _describe_trap(e, timeout, interrupted=self._interrupted)
         except WasiError as e:  # a host call failed outside any guest call (cannot happen: a bug)
             raise AssertionError(f"host error escaped a call: {e}") from e
         finally:
@@ -296,14 +319,14 @@ class Session:
                          coverage, snapshot.diff(), duration, trap, backtrace)
 
 
-def _describe_trap(e: wasmtime.Trap, timeout: float | None) -> tuple[str, str]:
+def _describe_trap(e: wasmtime.Trap, timeout: float | None, interrupted: bool = False) -> tuple[str, str]:
     text = str(getattr(e, "message", None) or e)
     _, caused, cause = text.partition("Caused by:")
     message = " ".join(line.strip() for line in cause.strip().splitlines()) if caused else _first_line(e)
     message = message.removeprefix("wasm trap: ")
     code = getattr(e, "trap_code", None)
     if code == wasmtime.TrapCode.INTERRUPT:
-        message = f"timed out after {timeout} s" if timeout is not None else "interrupted"
+        message = f"timed out after {timeout} s" if timeout is not None and not interrupted else INTERRUPTED
     elif code == wasmtime.TrapCode.OUT_OF_FUEL:
         message = "ran out of fuel"
     frames = []

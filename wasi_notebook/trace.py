@@ -132,6 +132,7 @@ class Observer:
         self.faults = list(faults)
         self.decoder = decoder
         self.signatures: dict[str, Any] = {}
+        self.note = self._make_note()
 
     RAISED = _RAISED
     clock = staticmethod(time.perf_counter_ns)
@@ -150,14 +151,29 @@ class Observer:
         names = [p.name for p in sig.params]
         return _FaultState(rules, names.index("fd") if "fd" in names else None).check
 
-    def note(self, index: int, args: tuple, result, errno: int, start: int, captured, injected: bool) -> None:
-        """Keep one call: recorded while under the limit, counted after."""
-        if errno == _RAISED:
-            errno = _EXIT if isinstance(getattr(result, "code", None), int) else _TRAP
-        if len(self.records) < self.limit:
-            self.records.append((index, args, result, errno, start, time.perf_counter_ns() - start, captured, injected))
-        else:
-            self.counts[index, errno] += 1
+    @property
+    def recording(self) -> bool:
+        """Whether calls are kept (else only counted): wrappers skip timing and capture then."""
+        return self.limit > 0
+
+    def _make_note(self) -> Callable:
+        """``note(index, args, result, errno, start, captured, injected)``: keep one call,
+        recorded while under the limit, counted after. A closure over its containers, as it
+        runs once per host call."""
+        records = self.records
+        append = records.append
+        counts = self.counts
+        limit = self.limit
+        clock = time.perf_counter_ns
+
+        def note(index: int, args: tuple, result, errno: int, start: int, captured, injected: bool) -> None:
+            if errno == _RAISED:
+                errno = _EXIT if isinstance(getattr(result, "code", None), int) else _TRAP
+            if len(records) < limit:
+                append((index, args, result, errno, start, clock() - start, captured, injected))
+            else:
+                counts[index, errno] += 1
+        return note
 
     def trace(self) -> Trace:
         return Trace(self.functions, self.records, self.counts, self.signatures, self.decoder)

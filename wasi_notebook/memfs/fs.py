@@ -132,7 +132,7 @@ class MemFs:
         grow = offset + len(chunk) - len(inode.data)
         if grow > 0 and self.max_bytes is not None:
             room = self.max_bytes - self.used_bytes
-            if grow > room:  # the rare case, kept out of the common path  # write what fits, as a full disk does; NOSPC when nothing does
+            if grow > room:  # write what fits, as a full disk does; NOSPC when nothing does
                 fits = len(chunk) - (grow - room)
                 if fits <= 0:
                     raise WasiError(Errno.NOSPC, None, f"the MemFs holds its limit of {self.max_bytes} bytes")

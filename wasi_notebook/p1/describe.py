@@ -49,7 +49,7 @@ def capture_for(sig: Signature) -> Callable | None:
             if count == 1 and ptr + 8 <= len(mem):  # the common case, kept short
                 buf, length = _IOVEC.unpack_from(mem, ptr)
                 if buf + length <= len(mem):
-                    return (length, bytes(mem[buf : buf + min(length, PREVIEW_BYTES)]))
+                    return (length, mem[buf : buf + (length if length < PREVIEW_BYTES else PREVIEW_BYTES)].tobytes())
             try:
                 pairs = iovecs(mem, ptr, count)
                 total = 0

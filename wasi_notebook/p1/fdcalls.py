@@ -49,7 +49,8 @@ class FdCalls(HostState):
         sink = entry.stream if entry.stream is not None else entry.handle
         if iovs_len == 1 and not iovs & 3 and iovs + 8 <= len(mem):  # the common case, without building a list
             ptr, length = _IOVEC.unpack_from(mem, iovs)
-            return sink.write(guest_slice(mem, ptr, length)) if length else 0
+            if ptr + length <= len(mem):
+                return sink.write(mem[ptr : ptr + length]) if length else 0
         total = 0
         for chunk in _buffers(mem, iovs, iovs_len):
             try:

@@ -68,34 +68,37 @@ def boundary(sig: Signature, impl: Callable, observer=None, capture: Callable | 
         lines += [f"{check} return FAULT" for check in pointer_checks]
     else:
         index = observer.register(sig)
+        check = observer.fault_check(sig)
         names.update(note=observer.note, clock=observer.clock, index=index)
-        lines.append("    start = clock()")
-        if capture is not None:
+        # Counting only (no trace), a call needs no timing, and no capture unless a fault rule
+        # matches on what it captures.
+        lines.append("    start = clock()" if observer.recording else "    start = 0")
+        lines.append(f"    args = {args_tuple}")  # built once, for the capture and the note
+        if capture is not None and (observer.recording or check is not None):
             names["capture"] = capture
-            lines.append(f"    captured = capture(mem, {args_tuple})")
+            lines.append("    captured = capture(mem, args)")
         else:
             lines.append("    captured = None")
         for pointer_check in pointer_checks:  # a bad result pointer is a call the trace shows too
             lines += [pointer_check,
-                      f"        note(index, {args_tuple}, None, FAULT, start, captured, False)",
+                      "        note(index, args, None, FAULT, start, captured, False)",
                       "        return FAULT"]
-        check = observer.fault_check(sig)
         if check is not None:
             names["check"] = check
-            lines += [f"    injected = check({args_tuple}, captured)",
+            lines += ["    injected = check(args, captured)",
                       "    if injected is not None:",
-                      f"        note(index, {args_tuple}, None, injected, start, captured, True)",
+                      "        note(index, args, None, injected, start, captured, True)",
                       "        return injected"]
     lines += ["    try:", f"        value = impl(mem{''.join(', ' + n for n in params)})", "    except WasiError as e:"]
     if observed:
-        lines.append(f"        note(index, {args_tuple}, None, e.errno, start, captured, False)")
+        lines.append("        note(index, args, None, e.errno, start, captured, False)")
     lines.append("        return e.errno")
     if observed:
         lines += ["    except BaseException as e:",
-                  f"        note(index, {args_tuple}, e, RAISED, start, captured, False)",
+                  "        note(index, args, e, RAISED, start, captured, False)",
                   "        raise"]
         names["RAISED"] = observer.RAISED
-        lines.append(f"    note(index, {args_tuple}, value, 0, start, captured, False)")
+        lines.append("    note(index, args, value, 0, start, captured, False)")
     if sig.noreturn:
         lines.append("    return None")
     else:
