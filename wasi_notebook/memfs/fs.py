@@ -22,7 +22,7 @@ from ..errors import Errno, WasiError
 from .handle import Handle
 from .inode import NOW, Directory, File, FileType, Inode, Stat, Symlink
 from .journal import Journal, Snapshot
-from .path import Resolved, check_name, resolve
+from .path import MAX_PATH_BYTES, Resolved, check_name, resolve
 
 __all__ = ["MemFs", "NOW", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_INODES"]
 
@@ -146,10 +146,10 @@ class MemFs:
 
     def _resize(self, inode: File, size: int) -> None:
         old = len(inode.data)
-        self._charge(size - old)
+        if size > old:
+            self._check_room(size - old)
         inode.resize(size, self.clock())
-        if size < old:
-            self.used_bytes -= old - size
+        self.used_bytes += size - old
 
     def _forget_if_unused(self, inode: Inode) -> None:
         """Give back the quota of an inode nothing names or holds open any more."""
@@ -204,13 +204,16 @@ class MemFs:
         """
         if create and directory:
             raise WasiError(Errno.INVAL, path, "cannot create and require a directory at once")
-        r = resolve(base, path, follow=follow and not (create and exclusive), rooted=rooted)
+        # With create, a trailing '/' (of the path, or of the target of the last link) is ISDIR
+        # before the last name is looked up, as on Linux: slash_follows=False stops there.
+        r = resolve(base, path, follow=follow and not (create and exclusive), slash_follows=not create,
+                    rooted=rooted)
+        if create and r.slash and not r.is_dots:
+            raise WasiError(Errno.ISDIR, path, "a trailing '/' names a directory; files cannot be made so")
         inode = r.inode
         if inode is None:
             if not create:
                 raise WasiError(Errno.NOENT, path)
-            if r.slash:
-                raise WasiError(Errno.ISDIR, path, "a trailing '/' names a directory; files cannot be made so")
             self._require_live(r.parent, path)
             check_name(r.name, path)
             inode = self._new(File)
@@ -251,7 +254,7 @@ class MemFs:
 
     def rmdir_at(self, base: Directory, path: str, *, rooted: bool = False) -> None:
         """Remove an empty directory. NOTDIR, NOTEMPTY, INVAL for ``.``, BUSY for the base."""
-        r = self._existing(base, path, rooted)
+        r = self._existing(base, path, rooted, slash_follows=False)
         if r.name == ".":
             raise WasiError(Errno.INVAL, path, "'.' cannot be removed; name the directory from its parent")
         if r.name == "..":
@@ -265,7 +268,7 @@ class MemFs:
 
     def unlink_at(self, base: Directory, path: str, *, rooted: bool = False) -> None:
         """Remove a name of a file or link. ISDIR for a directory, NOTDIR for ``file/``."""
-        r = self._existing(base, path, rooted)
+        r = self._existing(base, path, rooted, slash_follows=False)
         kind = r.inode.type
         if r.is_dots or kind is FileType.DIRECTORY:
             raise WasiError(Errno.ISDIR, path, "use rmdir for a directory")
@@ -281,34 +284,37 @@ class MemFs:
         NOTEMPTY (over a non-empty directory), INVAL (a directory into its own subtree), BUSY
         (``.`` or ``..``).
         """
-        src = self._existing(base, path, rooted, slash_follows=False)
-        dst = resolve(new_base, new_path, follow=False, slash_follows=False, rooted=rooted)
+        # Linux's order: both parents, then '.'/'..', then the names, then a directory into
+        # itself (INVAL) or onto an ancestor of the source (NOTEMPTY), then the kinds.
+        src = resolve(base, path, follow=False, slash_follows=False, rooted=rooted, check_last=False)
+        dst = resolve(new_base, new_path, follow=False, slash_follows=False, rooted=rooted, check_last=False)
         if src.is_dots or dst.is_dots:
             raise WasiError(Errno.BUSY, path if src.is_dots else new_path, "'.' and '..' cannot be renamed")
+        check_name(src.name, path)
+        if src.inode is None:
+            raise WasiError(Errno.NOENT, path)
+        self._require_live(dst.parent, new_path)
+        check_name(dst.name, new_path)
         inode = src.inode
         is_dir = inode.type is FileType.DIRECTORY
         if not is_dir and (src.slash or dst.slash):
             raise WasiError(Errno.NOTDIR, path if src.slash else new_path, "a trailing '/' names a directory")
         target = dst.inode
+        if src.parent is not dst.parent:
+            if _within(dst.parent, inode):
+                raise WasiError(Errno.INVAL, new_path, "a directory cannot move into itself")
+            if target is not None and _within(src.parent, target):
+                raise WasiError(Errno.NOTEMPTY, new_path)
         if target is inode:
             return  # two names of one inode: POSIX says do nothing
-        if is_dir:
-            if target is not None:
+        if target is not None:
+            if is_dir:
                 if target.type is not FileType.DIRECTORY:
                     raise WasiError(Errno.NOTDIR, new_path)
                 if target.entries:  # type: ignore[union-attr]
                     raise WasiError(Errno.NOTEMPTY, new_path)
-            ancestor = dst.parent
-            while True:
-                if ancestor is inode:
-                    raise WasiError(Errno.INVAL, new_path, "a directory cannot move into itself")
-                if ancestor.parent is ancestor:
-                    break
-                ancestor = ancestor.parent
-        elif target is not None and target.type is FileType.DIRECTORY:
-            raise WasiError(Errno.ISDIR, new_path)
-        self._require_live(dst.parent, new_path)
-        check_name(dst.name, new_path)
+            elif target.type is FileType.DIRECTORY:
+                raise WasiError(Errno.ISDIR, new_path)
         now = self.clock()
         if target is not None:
             self._unlink(dst.parent, dst.name)
@@ -321,9 +327,7 @@ class MemFs:
         src = resolve(base, path, follow=follow, rooted=rooted)
         if src.inode is None:
             raise WasiError(Errno.NOENT, path)
-        if src.inode.type is FileType.DIRECTORY:
-            raise WasiError(Errno.PERM, path, "directories cannot have hard links")
-        if src.slash:
+        if src.slash and src.inode.type is not FileType.DIRECTORY:
             raise WasiError(Errno.NOTDIR, path)
         dst = resolve(new_base, new_path, follow=False, slash_follows=False, rooted=rooted)
         if dst.inode is not None:
@@ -332,6 +336,8 @@ class MemFs:
             raise WasiError(Errno.NOENT, new_path, "a trailing '/' names a directory")
         self._require_live(dst.parent, new_path)
         check_name(dst.name, new_path)
+        if src.inode.type is FileType.DIRECTORY:
+            raise WasiError(Errno.PERM, path, "directories cannot have hard links")
         dst.parent.attach(dst.name, src.inode, self.clock())
 
     def symlink_at(self, target: str, base: Directory, path: str, *, rooted: bool = False) -> Symlink:
@@ -340,6 +346,8 @@ class MemFs:
             raise WasiError(Errno.NOENT, path, "a symbolic link needs a target")
         if "\0" in target:
             raise WasiError(Errno.INVAL, path, "a link target cannot contain a NUL byte")
+        if len(target) >= MAX_PATH_BYTES // 4 and len(target.encode("utf-8", "surrogatepass")) >= MAX_PATH_BYTES:
+            raise WasiError(Errno.NAMETOOLONG, path, f"a link target may have at most {MAX_PATH_BYTES - 1} bytes")
         dst = resolve(base, path, follow=False, slash_follows=False, rooted=rooted)
         if dst.inode is not None:
             raise WasiError(Errno.EXIST, path)
@@ -370,3 +378,13 @@ class MemFs:
                      rooted: bool = False) -> None:
         """Set access and modification times: ns, :data:`NOW`, or None to leave one alone."""
         self.lookup(base, path, follow=follow, rooted=rooted).set_times(atime, mtime, self.clock())
+
+
+def _within(directory: Directory, ancestor: Inode) -> bool:
+    """Whether ``ancestor`` is ``directory`` or one of the folders above it."""
+    while True:
+        if directory is ancestor:
+            return True
+        if directory.parent is directory:
+            return False
+        directory = directory.parent

@@ -55,10 +55,10 @@ class Handle:
         if self.closed:
             raise WasiError(Errno.BADF, None, "the handle is closed")
         inode = self.inode
-        if inode.type is not FileType.REGULAR_FILE:
-            raise WasiError(Errno.ISDIR if inode.type is FileType.DIRECTORY else Errno.INVAL)
         if not (self.writable if writing else self.readable):
             raise WasiError(Errno.BADF, None, f"the handle is not open for {'writing' if writing else 'reading'}")
+        if inode.type is not FileType.REGULAR_FILE:
+            raise WasiError(Errno.ISDIR if inode.type is FileType.DIRECTORY else Errno.INVAL)
         return inode  # type: ignore[return-value]
 
     def directory(self) -> Directory:

@@ -75,6 +75,7 @@ def resolve(
     follow: bool,
     slash_follows: bool = True,
     rooted: bool = False,
+    check_last: bool = True,
 ) -> Resolved:
     """Walk ``path`` from ``base``.
 
@@ -90,8 +91,8 @@ def resolve(
         raise WasiError(Errno.NOENT, path, "the path is empty")
     if "\0" in path:
         raise WasiError(Errno.INVAL, path, "a path cannot contain a NUL byte")
-    if len(path) > MAX_PATH_BYTES // 4 and len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES:
-        raise WasiError(Errno.NAMETOOLONG, path, f"a path may have at most {MAX_PATH_BYTES} bytes")
+    if len(path) > MAX_PATH_BYTES // 4 and len(path.encode("utf-8", "surrogatepass")) >= MAX_PATH_BYTES:
+        raise WasiError(Errno.NAMETOOLONG, path, f"a path may have at most {MAX_PATH_BYTES - 1} bytes")
     rest = path
     if path[0] == "/":
         if not rooted:
@@ -120,6 +121,8 @@ def resolve(
                 return Resolved(chain[-1], "..", chain[-1], slash)
             continue
         if len(name) > MAX_NAME_BYTES // 4 and len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+            if last and not check_last:  # rename: NAMETOOLONG after its other checks
+                return Resolved(chain[-1], name, None, slash)
             raise WasiError(Errno.NAMETOOLONG, path, f"a name may have at most {MAX_NAME_BYTES} bytes")
         here = chain[-1]
         child = here.entries.get(name)
@@ -128,7 +131,7 @@ def resolve(
                 return Resolved(here, name, None, slash)
             raise WasiError(Errno.NOENT, path, f"{name!r} does not exist")
         kind = child.type
-        if kind is FileType.SYMBOLIC_LINK and (not last or follow or (slash and slash_follows)):
+        if kind is FileType.SYMBOLIC_LINK and (not last or (slash_follows if slash else follow)):
             hops += 1
             if hops > MAX_SYMLINK_HOPS:
                 raise WasiError(Errno.LOOP, path, f"more than {MAX_SYMLINK_HOPS} symbolic links")
