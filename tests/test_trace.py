@@ -264,7 +264,7 @@ def test_text() -> None:
     assert lines[5] == "     6  proc_exit(arg0=3) = exit 3"
     limited = trace.text(limit=2).splitlines()
     assert limited[2:] == ["... 4 more calls"] and len(limited) == 3
-    assert Trace(FUNCTIONS, [], Counter(), {}, None).text() == ""
+    assert Observer(FUNCTIONS).trace().text() == ""
     assert repr(trace) == "<Trace 6 calls>"
 
 

@@ -18,6 +18,7 @@ import fnmatch
 import json
 import re
 import time
+from array import array
 from collections import Counter, defaultdict
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -27,8 +28,10 @@ __all__ = ["Observer", "Trace", "CallRecord", "Coverage", "FaultRule", "parse_fa
 
 DEFAULT_MAX_RECORDS = 1_000_000
 
-# Positions in a raw record tuple.
-_FUNC, _ARGS, _RESULT, _ERRNO, _START, _DURATION, _CAPTURE, _INJECTED = range(8)
+# A recorded call is five consecutive items of Observer.records (a flat list, so a call costs
+# no tuple of its own) and two of Observer.times (an array of int64: no int objects):
+_FUNC, _ARGS, _RESULT, _ERRNO, _CAPTURE = range(5)
+_STRIDE = 5
 # The errno slot of a call that did not return: the wrapper passes _RAISED with the exception,
 # and the observer files it as an exit (ProcExit has an int ``code``) or anything else (a trap).
 _RAISED = -1
@@ -126,7 +129,9 @@ class Observer:
                  max_records: int = DEFAULT_MAX_RECORDS, decoder=None) -> None:
         self.functions = list(functions)
         self._index = {name: i for i, name in enumerate(self.functions)}
-        self.records: list[tuple] = []
+        self.records: list = []  # _STRIDE items a call
+        self.times = array("q")  # start and duration (ns) of each recorded call
+        self.injected: set[int] = set()  # the numbers (from 0) of recorded calls a fault rule made
         self.counts: defaultdict = defaultdict(int)  # (function index, errno) for calls not recorded
         self.limit = max_records if record else 0
         self.faults = list(faults)
@@ -160,23 +165,29 @@ class Observer:
         """``note(index, args, result, errno, start, captured, injected)``: keep one call,
         recorded while under the limit, counted after. A closure over its containers, as it
         runs once per host call."""
-        records = self.records
-        append = records.append
+        extend = self.records.extend
+        times = self.times
+        add_times = times.extend
+        injected_calls = self.injected
         counts = self.counts
-        limit = self.limit
+        limit = 2 * self.limit
         clock = time.perf_counter_ns
 
         def note(index: int, args: tuple, result, errno: int, start: int, captured, injected: bool) -> None:
             if errno == _RAISED:
                 errno = _EXIT if isinstance(getattr(result, "code", None), int) else _TRAP
-            if len(records) < limit:
-                append((index, args, result, errno, start, clock() - start, captured, injected))
+            if len(times) < limit:
+                if injected:
+                    injected_calls.add(len(times) >> 1)
+                extend((index, args, result, errno, captured))
+                add_times((start, clock() - start))
             else:
                 counts[index, errno] += 1
         return note
 
     def trace(self) -> Trace:
-        return Trace(self.functions, self.records, self.counts, self.signatures, self.decoder)
+        return Trace(self.functions, self.records, self.times, self.injected, self.counts, self.signatures,
+                     self.decoder)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -221,23 +232,29 @@ class CallRecord:
 class Trace:
     """Every recorded call of a run, in order. Iterating gives :class:`CallRecord`."""
 
-    def __init__(self, functions: list[str], records: list[tuple], counts: Counter, signatures: dict,
-                 decoder) -> None:
+    def __init__(self, functions: list[str], records: list, times, injected: set[int], counts,
+                 signatures: dict, decoder) -> None:
         self.functions = functions
         self._records = records
+        self._times = times
+        self._injected = injected
         self._counts = counts
         self._signatures = signatures
         self._decoder = decoder
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._times) >> 1
 
     @property
     def dropped(self) -> int:
         """Calls counted but not recorded (past the record limit)."""
         return sum(self._counts.values())
 
-    def _decode(self, seq: int, raw: tuple) -> CallRecord:
+    def _raw(self, i: int) -> list:
+        return self._records[_STRIDE * i : _STRIDE * i + _STRIDE]
+
+    def _decode(self, i: int) -> CallRecord:
+        raw = self._raw(i)
         name = self.functions[raw[_FUNC]]
         sig = self._signatures.get(name)
         errno = None if raw[_ERRNO] < 0 else Errno(raw[_ERRNO])
@@ -250,44 +267,54 @@ class Trace:
             args = self._decoder.args(sig, raw[_ARGS], raw[_CAPTURE])
             result = self._decoder.result(sig, raw[_RESULT]) if errno is Errno.SUCCESS else None
         else:
-            args = {f"arg{i}": v for i, v in enumerate(raw[_ARGS])}
+            args = {f"arg{n}": v for n, v in enumerate(raw[_ARGS])}
             result = raw[_RESULT] if errno is Errno.SUCCESS else None
-        return CallRecord(seq, name, args, result, errno, raw[_DURATION], raw[_INJECTED], raw[_START], raised)
+        return CallRecord(i + 1, name, args, result, errno, self._times[2 * i + 1], i in self._injected,
+                          self._times[2 * i], raised)
 
     def __getitem__(self, index: int) -> CallRecord:
-        raw = self._records[index]
-        return self._decode(range(len(self._records))[index] + 1, raw)
+        return self._decode(range(len(self))[index])
 
     def __iter__(self) -> Iterator[CallRecord]:
-        for i, raw in enumerate(self._records):
-            yield self._decode(i + 1, raw)
+        for i in range(len(self)):
+            yield self._decode(i)
+
+    def captured(self, index: int):
+        """What was read from guest memory for the call at ``index`` (paths, a write's bytes)."""
+        return self._records[_STRIDE * range(len(self))[index] + _CAPTURE]
 
     def filter(self, function: str | Iterable[str] | None = None, errno: str | Errno | None = None,
                path: str | None = None, failed: bool | None = None) -> list[CallRecord]:
         """Calls of ``function`` (a name or names), with ``errno`` (a label such as ``NOENT``,
         or ``SUCCESS``), whose path arguments match the glob ``path``, or (``failed``) that
         did or did not fail."""
-        names = {function} if isinstance(function, str) else set(function) if function is not None else None
-        want = Errno.from_label(errno) if isinstance(errno, str) else errno
+        indexes = {self.functions.index(f) for f in ([function] if isinstance(function, str) else function)} \
+            if function is not None else None
+        want = int(Errno.from_label(errno) if isinstance(errno, str) else errno) if errno is not None else None
+        records = self._records
         out = []
-        for i, raw in enumerate(self._records):
-            if names is not None and self.functions[raw[_FUNC]] not in names:
+        for i in range(len(self)):
+            base = _STRIDE * i
+            if indexes is not None and records[base + _FUNC] not in indexes:
                 continue
-            if want is not None and raw[_ERRNO] != int(want):
+            code = records[base + _ERRNO]
+            if want is not None and code != want:
                 continue
-            if failed is not None and (raw[_ERRNO] > 0 or raw[_ERRNO] == _TRAP) != failed:
+            if failed is not None and (code > 0 or code == _TRAP) != failed:
                 continue
             if path is not None:
-                paths = [c for c in (raw[_CAPTURE] or ()) if isinstance(c, str)]
+                captured = records[base + _CAPTURE]
+                paths = [c for c in captured if isinstance(c, str)] if isinstance(captured, tuple) else []
                 if not any(fnmatch.fnmatchcase(p, path) for p in paths):
                     continue
-            out.append(self._decode(i + 1, raw))
+            out.append(self._decode(i))
         return out
 
     def counts(self) -> dict[str, Counter]:
         """Per function, how many calls ended with each errno label (``EXIT`` or ``TRAP`` for
         those that did not return), recorded or not."""
-        pairs = Counter((raw[_FUNC], raw[_ERRNO]) for raw in self._records)
+        records = self._records
+        pairs = Counter(zip(records[_FUNC::_STRIDE], records[_ERRNO::_STRIDE]))
         pairs.update(self._counts)
         out: dict[str, Counter] = {}
         for (index, errno), n in pairs.items():
@@ -295,7 +322,7 @@ class Trace:
         return out
 
     def total_ns(self) -> int:
-        return sum(raw[_DURATION] for raw in self._records)
+        return sum(self._times[1::2])
 
     def text(self, limit: int | None = None) -> str:
         """An strace-like listing, one call a line, numbered."""

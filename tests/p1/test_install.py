@@ -158,8 +158,9 @@ def test_observed_calls_are_noted() -> None:
     trace = observer.trace()
     assert [(r.function, r.errno) for r in trace] == [("path_open", Errno.SUCCESS), ("fd_close", Errno.SUCCESS),
                                                      ("fd_close", Errno.BADF), ("path_open", Errno.FAULT)]
-    assert observer.records[0][6] == ("a.txt",)  # the path, captured at call time
-    assert observer.records[3][6] == ("a.txt",)
+    trace = observer.trace()
+    assert trace.captured(0) == ("a.txt",)  # the path, captured at call time
+    assert trace.captured(3) == ("a.txt",)
     assert [fd for fd, _ in env.host.fds] == [0, 1, 2, 3]  # the FAULT opened nothing
 
 

@@ -49,7 +49,9 @@ def capture_for(sig: Signature) -> Callable | None:
             if count == 1 and ptr + 8 <= len(mem):  # the common case, kept short
                 buf, length = _IOVEC.unpack_from(mem, ptr)
                 if buf + length <= len(mem):
-                    return (length, mem[buf : buf + (length if length < PREVIEW_BYTES else PREVIEW_BYTES)].tobytes())
+                    if length <= PREVIEW_BYTES:  # the bytes alone say it all (and cost least)
+                        return mem[buf : buf + length].tobytes()
+                    return (length, mem[buf : buf + PREVIEW_BYTES].tobytes())
             try:
                 pairs = iovecs(mem, ptr, count)
                 total = 0
@@ -105,8 +107,8 @@ class Preview1Decoder:
                 i += 2
                 continue
             if kind == "ciovs_ptr":
-                if captured:
-                    total, preview = captured
+                if captured is not None:
+                    total, preview = (len(captured), captured) if isinstance(captured, bytes) else captured
                     shown = _quote(preview) + ("…" if total > len(preview) else "")
                     out["data"] = f"{shown} ({total} bytes)"
                 else:
