@@ -114,6 +114,11 @@ def test_match_nth_onward() -> None:
     assert [check((), None) for _ in range(6)] == [None, None, Errno.INTR, Errno.INTR, Errno.INTR, Errno.INTR]
 
 
+def test_several_nth_rules_each_count_every_call() -> None:
+    check = check_for(YIELD_SIG, "sched_yield@1=INTR", "sched_yield@2=INTR", "sched_yield@3=INTR")
+    assert [check((), None) for _ in range(4)] == [Errno.INTR, Errno.INTR, Errno.INTR, None]
+
+
 def test_every_matching_call_without_nth() -> None:
     check = check_for(YIELD_SIG, "sched_yield=AGAIN")
     assert [check((), None) for _ in range(3)] == [Errno.AGAIN] * 3
@@ -122,9 +127,9 @@ def test_every_matching_call_without_nth() -> None:
 def test_first_rule_that_fires_wins_and_counts_are_per_observer() -> None:
     specs = ("path_open[*.cfg]=ACCES", "path_open@2=NOENT")
     check = check_for(OPEN_SIG, *specs)
-    assert check((3, 0, 0), ("a.cfg",)) == Errno.ACCES
-    assert check((3, 0, 0), ("a.txt",)) is None
-    assert check((3, 0, 0), ("b.txt",)) == Errno.NOENT
+    assert check((3, 0, 0), ("a.cfg",)) == Errno.ACCES  # the first rule fires; the second counts it too
+    assert check((3, 0, 0), ("a.txt",)) == Errno.NOENT  # the 2nd path_open of all
+    assert check((3, 0, 0), ("b.txt",)) is None
     fresh = check_for(OPEN_SIG, *specs)  # a new run counts from the start
     assert fresh((3, 0, 0), ("a.txt",)) is None
 

@@ -101,18 +101,21 @@ class _FaultState:
         self.fd_index = fd_index
 
     def check(self, args: tuple, captured) -> int | None:
+        """The errno to inject into this call, or None. Every rule that matches the call counts
+        it, even when an earlier rule is the one that fires, so ``@N`` means the same for each."""
+        fired = None
         for i, rule in enumerate(self.rules):
             if rule.fd is not None and (self.fd_index is None or args[self.fd_index] != rule.fd):
                 continue
             if rule.path is not None:
-                path = captured[0] if captured else None
+                path = captured[0] if isinstance(captured, tuple) and captured else None
                 if not isinstance(path, str) or not fnmatch.fnmatchcase(path, rule.path):
                     continue
             self.seen[i] += 1
             n = self.seen[i]
-            if rule.nth is None or n == rule.nth or (rule.onward and n > rule.nth):
-                return int(rule.errno)
-        return None
+            if fired is None and (rule.nth is None or n == rule.nth or (rule.onward and n > rule.nth)):
+                fired = int(rule.errno)
+        return fired
 
 
 class Observer:
