@@ -57,3 +57,11 @@ def test_what_only_our_host_can_do_is_refused(session):
     for kwargs in ({"faults": ["fd_read=IO"]}, {"deterministic": True}):
         with pytest.raises(ValueError, match="backend='memfs'"):
             session.run(guests.path("cat"), backend="native", **kwargs)
+
+
+def test_interrupt_stops_a_native_run_too(session):
+    import threading
+
+    threading.Timer(0.3, session.interrupt).start()
+    result = session.run(watguests.SPIN, backend="native")
+    assert result.trap == "interrupted" and result.duration_s < 5

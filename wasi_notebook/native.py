@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import threading
-import time
 from typing import TYPE_CHECKING, Mapping
 
 import wasmtime
@@ -28,7 +26,7 @@ __all__ = ["run_native"]
 def run_native(session: Session, guest: Guest, args: list[str], *, stdin: bytes, env: Mapping[str, str],
                preopens: Mapping[str, str], module: wasmtime.Module, engine: wasmtime.Engine,
                fuel: int | None, timeout: float | None, max_memory: int | None) -> RunResult:
-    from .session import P1_FUNCTIONS, RunResult, _describe_trap
+    from .session import P1_FUNCTIONS, RunResult
 
     fs = session.fs
     with tempfile.TemporaryDirectory(prefix="wasi-notebook-native-") as scratch:
@@ -49,36 +47,18 @@ def run_native(session: Session, guest: Guest, args: list[str], *, stdin: bytes,
         config.stdout_file = stdout_path
         config.stderr_file = stderr_path
 
-        store = wasmtime.Store(engine)
+        store = session._store(engine, fuel, max_memory)
         store.set_wasi(config)
-        if fuel is not None:
-            store.set_fuel(fuel)
-        if max_memory is not None:
-            store.set_limits(memory_size=max_memory)
-        store.set_epoch_deadline(1 if timeout is not None else 1 << 62)
         linker = wasmtime.Linker(engine)
         linker.define_wasi()
-        timer = threading.Timer(timeout, engine.increment_epoch) if timeout is not None else None
         snapshot = fs.snapshot()
-        exit_code: int | None = 0
-        trap = backtrace = None
-        started = time.perf_counter()
-        instance = None
-        if timer is not None:
-            timer.start()
-        try:
+
+        def start_guest() -> None:
             instance = linker.instantiate(store, module)
             instance.exports(store)["_start"](store)
-        except wasmtime.ExitTrap as e:
-            exit_code = e.code
-        except wasmtime.Trap as e:
-            exit_code = None
-            trap, backtrace = _describe_trap(e, timeout)
-        finally:
-            duration = time.perf_counter() - started
-            if timer is not None:
-                timer.cancel()
-        del store, instance  # close wasmtime's descriptors before reading the folders back
+
+        exit_code, trap, backtrace, duration = session._call_guest(start_guest, engine, timeout)
+        del store, linker  # close wasmtime's descriptors before reading the folders back
         for memfs_path, host in folders.items():
             sync_from_host(fs, host, memfs_path)
         with open(stdout_path, "rb") as f:

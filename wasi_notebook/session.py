@@ -197,6 +197,46 @@ class Session:
 
     # -- running -----------------------------------------------------------------------------
 
+    def _store(self, engine: wasmtime.Engine, fuel: int | None, max_memory: int | None) -> wasmtime.Store:
+        """A store for one run, with its limits. Its epoch deadline is one tick ahead: the
+        timeout's timer and :meth:`interrupt` both end the run with a tick."""
+        store = wasmtime.Store(engine)
+        if fuel is not None:
+            store.set_fuel(fuel)
+        if max_memory is not None:
+            store.set_limits(memory_size=max_memory)
+        self._interrupted = False
+        store.set_epoch_deadline(1)
+        return store
+
+    def _call_guest(self, call: Callable[[], None], engine: wasmtime.Engine,
+                    timeout: float | None) -> tuple[int | None, str | None, str | None, float]:
+        """Run ``call`` (which starts the guest) under the timeout; (exit code or None, trap
+        message, wasm backtrace, seconds). Both backends end a run here."""
+        timer = threading.Timer(timeout, engine.increment_epoch) if timeout is not None else None
+        exit_code: int | None = 0
+        trap = backtrace = None
+        started = time.perf_counter()
+        if timer is not None:
+            timer.start()
+        if self._interrupted:  # interrupt() came between the store's deadline and now: tick again
+            engine.increment_epoch()
+        try:
+            call()
+        except wasmtime.ExitTrap as e:
+            exit_code = e.code
+        except wasmtime.Trap as e:
+            exit_code = None
+            trap, backtrace = _describe_trap(e, timeout, interrupted=self._interrupted)
+        except WasiError as e:  # a host call failed outside any guest call (cannot happen: a bug)
+            raise AssertionError(f"host error escaped a call: {e}") from e
+        finally:
+            duration = time.perf_counter() - started
+            if timer is not None:
+                timer.cancel()
+        return exit_code, trap, backtrace, duration
+
+
     def run(
         self,
         guest: Guest | str | bytes | os.PathLike,
@@ -256,15 +296,7 @@ class Session:
             deterministic=deterministic, seed=seed,
         )
         engine = self._engine(fuel is not None)
-        store = wasmtime.Store(engine)
-        if fuel is not None:
-            store.set_fuel(fuel)
-        if max_memory is not None:
-            store.set_limits(memory_size=max_memory)
-        # One tick ahead: both the timeout timer and interrupt() end the run with a tick.
-        self._interrupted = False
-        store.set_epoch_deadline(1)
-        timer = threading.Timer(timeout, engine.increment_epoch) if timeout is not None else None
+        store = self._store(engine, fuel, max_memory)
 
         host = Preview1(ctx)
         observer = Observer(P1_FUNCTIONS, faults=rules, record=trace, max_records=max_records,
@@ -276,18 +308,7 @@ class Session:
         saved_clock = self.fs.clock
         self.fs.clock = ctx.clocks.now_for_files
         snapshot = self.fs.snapshot()
-        exit_code: int | None = 0
-        trap = backtrace = None
-        # Host calls make only acyclic garbage (argument tuples, records); the cyclic collector
-        # would rescan the growing trace again and again, so it rests while the guest runs.
-        collecting = gc.isenabled()
-        gc.disable()
-        started = time.perf_counter()
-        if timer is not None:
-            timer.start()
-        if self._interrupted:  # interrupt() came between the reset and the deadline: tick again
-            engine.increment_epoch()
-        try:
+        def start_guest() -> None:
             with hostcall.guard():
                 instance = linker.instantiate(store, module)
                 exports = instance.exports(store)
@@ -297,19 +318,16 @@ class Session:
                 if not isinstance(start, wasmtime.Func):
                     raise LoadError(f"{guest.name} has no _start function: it is not a command module")
                 start(store)
-        except wasmtime.ExitTrap as e:
-            exit_code = e.code
-        except wasmtime.Trap as e:
-            exit_code = None
-            trap, backtrace = _describe_trap(e, timeout, interrupted=self._interrupted)
-        except WasiError as e:  # a host call failed outside any guest call (cannot happen: a bug)
-            raise AssertionError(f"host error escaped a call: {e}") from e
+
+        # Host calls make only acyclic garbage (argument tuples, records); the cyclic collector
+        # would rescan the growing trace again and again, so it rests while the guest runs.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            exit_code, trap, backtrace, duration = self._call_guest(start_guest, engine, timeout)
         finally:
-            duration = time.perf_counter() - started
             if collecting:
                 gc.enable()
-            if timer is not None:
-                timer.cancel()
             binding.unbind()
             host.close_all()
             self.fs.clock = saved_clock
