@@ -4,7 +4,7 @@ from rich.console import Console
 
 from wasi_notebook.memfs import MemFs
 from wasi_notebook import Session, guests
-from wasi_notebook.render import diff_table, guest_table, human_size, tree
+from wasi_notebook.render import diff_table, guest_table, human_size, result_summary, tree
 
 
 def text(renderable, width=80) -> str:
@@ -100,3 +100,14 @@ def test_guest_table():
     assert "11 of the 46 preview1 functions" in out
     rows = {line.split("│")[0].strip(): line.split("│")[1].strip() for line in out.splitlines()[1:] if "│" in line}
     assert rows["path"] == "path_open" and rows["poll, proc, sched, random"] == "proc_exit"
+
+
+def test_result_summary():
+    session = Session()
+    session.fs.path("/a").write_text("x")
+    done = text(result_summary(session.run(guests.path("cp"), ["a", "b"])), width=120)
+    assert done.splitlines()[0].startswith("╭─ cp.wasm a b ")
+    assert "exit 0  ·  " in done and "called 11 of 46, imported 13  ·  1 created" in done
+    assert "+ │ /b" in done.replace("  ", " ")
+    trapped = text(result_summary(session.run("(module (func (export \"_start\") unreachable))")), width=120)
+    assert "trapped: wasm `unreachable` instruction executed" in trapped and "guest!<func 0>" in trapped

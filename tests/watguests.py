@@ -73,3 +73,10 @@ WRITE_THEN_SPIN = f"""(module
     (drop (call $fd_write (i32.load (i32.const 16)) (i32.const 0) (i32.const 1) (i32.const 8)))
     (loop $l (br $l))))
 """
+
+#: Calls sched_yield forever: a loop that is in a host function most of the time.
+YIELD_FOREVER = f"""(module
+  (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+  {_PRELUDE}
+  (func (export "_start") (loop $l (drop (call $yield)) (br $l))))
+"""

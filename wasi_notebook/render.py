@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from rich.console import Group
+from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -15,7 +17,7 @@ from rich.tree import Tree
 from .memfs import FileType, MemPath
 from .memfs.diff import CREATED, DELETED, METADATA, MODIFIED, MOVED, Diff
 
-__all__ = ["tree", "diff_table", "guest_table", "coverage_table", "trace_text", "human_size"]
+__all__ = ["tree", "diff_table", "guest_table", "result_summary", "coverage_table", "trace_text", "human_size"]
 
 STYLES = {CREATED: "green", MODIFIED: "yellow", METADATA: "cyan", MOVED: "blue", DELETED: "red strike"}
 ICONS = {FileType.DIRECTORY: "📁", FileType.REGULAR_FILE: "📄", FileType.SYMBOLIC_LINK: "🔗"}
@@ -156,6 +158,24 @@ def guest_table(guest) -> Table:
     for group, functions in by_group.items():
         table.add_row(f"  {group}", ", ".join(functions))
     return table
+
+
+def result_summary(result) -> Panel:
+    """One run in a few lines: how it ended, how long it took, what it called, what it changed
+    (the text form of the notebook's result view)."""
+    if result.trap is not None:
+        ending = Text(f"trapped: {result.trap}", style="bold red")
+    else:
+        ending = Text(f"exit {result.exit_code}", style="bold green" if result.exit_code == 0 else "bold yellow")
+    line = ending + Text(f"  ·  {result.duration_s * 1e3:.1f} ms  ·  {len(result.trace)} calls  ·  "
+                         f"{result.coverage.summary()}  ·  {result.diff.summary()}", style="dim")
+    parts: list = [line]
+    if result.backtrace:
+        parts.append(Text(result.backtrace, style="dim"))
+    if result.diff:
+        parts.append(diff_table(result.diff))
+    return Panel(Group(*parts), title=" ".join([result.guest.name, *result.args[1:]]), title_align="left",
+                 expand=False)
 
 
 def trace_text(trace, limit: int | None = 40) -> Text:

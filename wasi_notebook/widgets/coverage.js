@@ -1,0 +1,138 @@
+// The preview1 coverage grid. Everything it shows comes in traits (see coverage.py); a click sets
+// `selected_function`. Self-contained on purpose: no imports, no build step.
+
+const STATUS_CLASS = {
+  "not imported": "wn-st-none",
+  imported: "wn-st-imported",
+  called: "wn-st-called",
+  "called with errors": "wn-st-errors",
+};
+const STATUS_HINT = {
+  "not imported": "not imported by the guest",
+  imported: "imported, never called",
+  called: "called",
+  "called with errors": "called, some calls failed",
+};
+
+function h(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (typeof value === "boolean") node[key] = value;
+    else node.setAttribute(key, String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+const plural = (n, word) => `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
+const errorsText = (errors) => errors.map(([label, n]) => `${label}×${n}`).join(", ");
+
+function describe(cell) {
+  const parts = [`${cell.name}: ${STATUS_HINT[cell.status]}`];
+  if (cell.calls) parts.push(plural(cell.calls, "call"));
+  if (cell.errors.length) parts.push(`errors ${errorsText(cell.errors)}`);
+  return parts.join("; ");
+}
+
+function render({ model, el }) {
+  const root = h("div", { class: "wn-coverage", "data-lm-suppress-shortcuts": "true" });
+  el.replaceChildren(root);
+  let cells = new Map(); // function name -> button
+
+  function draw() {
+    const selected = model.get("selected_function");
+    const counts = model.get("counts") || {};
+    const legend = h("div", { class: "wn-cov-legend" },
+      Object.keys(STATUS_CLASS).map((status) => h("span", { class: `wn-cov-key ${STATUS_CLASS[status]}` },
+        h("span", { class: "wn-cov-swatch", "aria-hidden": "true" }), `${status} ${counts[status] ?? 0}`)));
+    const head = h("div", { class: "wn-cov-head" },
+      h("strong", {}, `${model.get("interface")}: ${model.get("summary")}`), legend);
+    cells = new Map();
+    const groups = (model.get("groups") || []).map((group) => {
+      const called = group.functions.filter((f) => f.calls).length;
+      const buttons = group.functions.map((cell) => {
+        const label = [h("span", { class: "wn-cov-name" }, cell.name)];
+        if (cell.calls) label.push(h("span", { class: "wn-cov-count" }, cell.calls.toLocaleString()));
+        if (cell.errors.length) label.push(h("span", { class: "wn-cov-bang", "aria-hidden": "true" }, "!"));
+        const button = h("button", {
+          type: "button", class: `wn-cov-cell ${STATUS_CLASS[cell.status]}`, title: describe(cell),
+          "aria-label": describe(cell), "aria-pressed": String(cell.name === selected), tabindex: "-1",
+          "data-name": cell.name,
+        }, label);
+        cells.set(cell.name, button);
+        return button;
+      });
+      return h("section", { class: "wn-cov-group", "aria-label": group.name },
+        h("div", { class: "wn-cov-gname" }, group.name,
+          h("span", { class: "wn-cov-dim", title: `${called} of ${group.functions.length} called` }, ` ${called}/${group.functions.length}`)),
+        h("div", { class: "wn-cov-cells", role: "group", "aria-label": `${group.name} functions` }, buttons));
+    });
+    const focusable = cells.get(selected) || cells.values().next().value;
+    if (focusable) focusable.tabIndex = 0;
+    root.replaceChildren(head, h("div", { class: "wn-cov-grid" }, groups), details(selected));
+  }
+
+  function details(selected) {
+    const box = h("div", { class: "wn-cov-details", role: "status", "aria-live": "polite" });
+    const cell = (model.get("groups") || []).flatMap((g) => g.functions).find((f) => f.name === selected);
+    if (!cell) {
+      box.append(h("span", { class: "wn-cov-dim" }, "Click a function to see its errnos and filter the trace to its calls."));
+      return box;
+    }
+    box.append(h("strong", {}, cell.name), ` — ${STATUS_HINT[cell.status]}`);
+    if (cell.calls) box.append(`, ${plural(cell.calls, "call")}`);
+    if (cell.errors.length) {
+      box.append(", failed with ", h("span", { class: "wn-cov-errors" }, errorsText(cell.errors)));
+    }
+    box.append(" ", h("button", { type: "button", class: "wn-cov-clear", onclick: () => choose("") }, "Clear"));
+    return box;
+  }
+
+  function choose(name) {
+    model.set("selected_function", name);
+    model.save_changes();
+  }
+
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest(".wn-cov-cell");
+    if (!button) return;
+    const name = button.dataset.name;
+    choose(model.get("selected_function") === name ? "" : name);
+  });
+
+  root.addEventListener("keydown", (event) => {
+    const button = event.target.closest(".wn-cov-cell");
+    if (!button) return;
+    const all = [...cells.values()];
+    const at = all.indexOf(button);
+    const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -at, End: all.length - 1 - at };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const next = all[Math.max(0, Math.min(all.length - 1, at + moves[event.key]))];
+    button.tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+  });
+
+  const redraw = () => {
+    const focused = root.contains(document.activeElement) ? document.activeElement.dataset?.name : null;
+    draw();
+    if (focused && cells.has(focused)) {
+      for (const b of cells.values()) b.tabIndex = -1;
+      cells.get(focused).tabIndex = 0;
+      cells.get(focused).focus();
+    }
+  };
+  draw();
+  const events = "change:groups change:summary change:counts change:selected_function change:interface";
+  model.on(events, redraw);
+  return () => model.off(events, redraw);
+}
+
+export default { render };
