@@ -50,8 +50,8 @@ class RealClocks:
                 return
             time.sleep(min(left, 100_000_000) / 1e9)
 
-    def now_for_files(self) -> int:
-        return time.time_ns()
+    # The time file timestamps take: the builtin itself, as a write of one byte reads it.
+    now_for_files = staticmethod(time.time_ns)
 
 
 _INFO_NAMES = {"realtime": "time", "monotonic": "monotonic", "process": "process_time", "thread": "thread_time"}

@@ -98,7 +98,9 @@ def boundary(sig: Signature, impl: Callable, observer=None, capture: Callable | 
                   "        note(index, args, e, RAISED, start, captured, False)",
                   "        raise"]
         names["RAISED"] = observer.RAISED
-        lines.append("    note(index, args, value, 0, start, captured, False)")
+        success, success_names = observer.success_source("    ")
+        names.update(success_names)
+        lines += success
     if sig.noreturn:
         lines.append("    return None")
     else:
