@@ -14,7 +14,7 @@ import posixpath
 import shutil
 import stat as st
 import tarfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from ..errors import Errno, WasiError
 from .inode import FileType
@@ -242,14 +242,26 @@ def export_dir(fs: MemFs, src: str, host_dir) -> int:
     if plan and plan[0].kind != DIR:
         raise WasiError(Errno.NOTDIR, src, "export_dir takes a folder; read a single file with read_bytes")
     os.makedirs(root, exist_ok=True)
-    dir_times = []
-    for entry in plan:
-        target = os.path.join(root, *entry.rel.split("/")) if entry.rel else root
+    _write_to_host(root, plan)
+    return len(plan)
+
+
+def _host_path(root: str, rel: str) -> str:
+    return os.path.join(root, *rel.split("/")) if rel else root
+
+
+def _write_to_host(root: str, entries: list[Entry], touched: Sequence[Entry] = ()) -> None:
+    """Make ``entries`` (parents first) under the host folder ``root``, replacing a file or link
+    in the way; then set the times of the folders and of ``touched``, deepest first (writing
+    into a folder moves its time)."""
+    folders = []
+    for entry in entries:
+        target = _host_path(root, entry.rel)
         if entry.kind == DIR:
             os.makedirs(target, exist_ok=True)
-            dir_times.append((target, entry.mtime))
+            folders.append(entry)
             continue
-        if os.path.lexists(target) and not os.path.isdir(target) or os.path.islink(target):
+        if os.path.islink(target) or (os.path.lexists(target) and not os.path.isdir(target)):
             os.unlink(target)
         if entry.kind == FILE:
             with open(target, "wb") as f:
@@ -257,14 +269,13 @@ def export_dir(fs: MemFs, src: str, host_dir) -> int:
         elif entry.kind == SYMLINK:
             os.symlink(entry.target, target)
         else:
-            os.link(os.path.join(root, *entry.target.split("/")), target)
+            os.link(_host_path(root, entry.target), target)
             continue
         if entry.mtime is not None:
             os.utime(target, ns=(entry.mtime, entry.mtime), follow_symlinks=False)
-    for target, mtime in reversed(dir_times):
-        if mtime is not None:
-            os.utime(target, ns=(mtime, mtime))
-    return len(plan)
+    for entry in sorted([*touched, *folders], key=lambda e: e.rel.count("/"), reverse=True):
+        if entry.mtime is not None:
+            os.utime(_host_path(root, entry.rel), ns=(entry.mtime, entry.mtime), follow_symlinks=False)
 
 
 def export_tar(fs: MemFs, src: str, archive=None):
@@ -366,34 +377,11 @@ def sync_to_host(fs: MemFs, src: str, host_dir) -> int:
     root = os.fspath(host_dir)
     remove, write, touch = reconcile(plan_from_memfs(fs.path(src)), _plan_from_host(root))
 
-    def host(rel: str) -> str:
-        return os.path.join(root, *rel.split("/")) if rel else root
-
     for rel in remove:
-        target = host(rel)
+        target = _host_path(root, rel)
         if os.path.isdir(target) and not os.path.islink(target):
             shutil.rmtree(target)
         else:
             os.unlink(target)
-    dirs = []
-    for entry in write:
-        target = host(entry.rel)
-        if entry.kind == DIR:
-            os.makedirs(target, exist_ok=True)
-            dirs.append(entry)
-            continue
-        if os.path.lexists(target):
-            os.unlink(target)
-        if entry.kind == FILE:
-            with open(target, "wb") as f:
-                f.write(entry.data)
-        elif entry.kind == SYMLINK:
-            os.symlink(entry.target, target)
-        else:
-            os.link(host(entry.target), target)
-            continue
-        os.utime(target, ns=(entry.mtime, entry.mtime), follow_symlinks=False)
-    for entry in sorted(touch + dirs, key=lambda e: e.rel.count("/"), reverse=True):
-        if entry.mtime is not None:
-            os.utime(host(entry.rel), ns=(entry.mtime, entry.mtime), follow_symlinks=False)
+    _write_to_host(root, write, touch)
     return len(remove) + len(write) + len(touch)

@@ -41,6 +41,35 @@ def _buffers(mem, iovs: int, iovs_len: int) -> list[memoryview]:
     return [guest_slice(mem, ptr, length) for ptr, length in iovecs(mem, iovs, iovs_len) if length]
 
 
+def _write_all(chunks: list[memoryview], write) -> int:
+    """Write the buffers in order with ``write(chunk, done) -> count``; stop at a short write.
+    A failure after some bytes went out is a success of fewer bytes, as POSIX has it."""
+    total = 0
+    for chunk in chunks:
+        try:
+            written = write(chunk, total)
+        except WasiError:
+            if total:
+                return total
+            raise
+        total += written
+        if written < len(chunk):
+            break
+    return total
+
+
+def _read_into(targets: list[memoryview], read) -> int:
+    """Fill the buffers in order with ``read(size, done) -> bytes``; stop at a short read."""
+    total = 0
+    for target in targets:
+        chunk = read(len(target), total)
+        target[: len(chunk)] = chunk
+        total += len(chunk)
+        if len(chunk) < len(target):
+            break
+    return total
+
+
 class FdCalls(HostState):
     # -- data --------------------------------------------------------------------------------
 
@@ -51,31 +80,12 @@ class FdCalls(HostState):
             ptr, length = _IOVEC.unpack_from(mem, iovs)
             if ptr + length <= len(mem):
                 return sink.write(mem[ptr : ptr + length]) if length else 0
-        total = 0
-        for chunk in _buffers(mem, iovs, iovs_len):
-            try:
-                written = sink.write(chunk)
-            except WasiError:
-                if total:  # a partial write is a success of fewer bytes, as POSIX has it
-                    return total
-                raise
-            total += written
-            if written < len(chunk):
-                break
-        return total
+        return _write_all(_buffers(mem, iovs, iovs_len), lambda chunk, done: sink.write(chunk))
 
     def fd_read(self, mem, fd: int, iovs: int, iovs_len: int) -> int:
         entry = self.fds.get(fd, _FD_READ)
         source = entry.stream if entry.stream is not None else entry.handle
-        total = 0
-        for target in _buffers(mem, iovs, iovs_len):
-            length = len(target)
-            chunk = source.read(length)
-            target[: len(chunk)] = chunk
-            total += len(chunk)
-            if len(chunk) < length:
-                break
-        return total
+        return _read_into(_buffers(mem, iovs, iovs_len), lambda size, done: source.read(size))
 
     def _positioned(self, fd: int, rights: int):
         """The MemFs handle of ``fd``: BADF, SPIPE for a stream (before its rights are looked
@@ -86,15 +96,7 @@ class FdCalls(HostState):
 
     def fd_pread(self, mem, fd: int, iovs: int, iovs_len: int, offset: int) -> int:
         handle = self._positioned(fd, R.FD_READ | R.FD_SEEK)
-        total = 0
-        for target in _buffers(mem, iovs, iovs_len):
-            length = len(target)
-            chunk = handle.pread(length, offset + total)
-            target[: len(chunk)] = chunk
-            total += len(chunk)
-            if len(chunk) < length:
-                break
-        return total
+        return _read_into(_buffers(mem, iovs, iovs_len), lambda size, done: handle.pread(size, offset + done))
 
     def fd_pwrite(self, mem, fd: int, iovs: int, iovs_len: int, offset: int) -> int:
         handle = self._positioned(fd, R.FD_WRITE | R.FD_SEEK)
@@ -103,18 +105,7 @@ class FdCalls(HostState):
             # an APPEND descriptor writes at the end, whatever the offset: Linux's pwrite, and
             # wasmtime's (POSIX says at the offset; Linux documents this as a bug it keeps)
             offset = handle.inode.size
-        total = 0
-        for chunk in chunks:
-            try:
-                written = handle.pwrite(chunk, offset + total)
-            except WasiError:
-                if total:
-                    return total
-                raise
-            total += written
-            if written < len(chunk):
-                break
-        return total
+        return _write_all(chunks, lambda chunk, done: handle.pwrite(chunk, offset + done))
 
     def fd_seek(self, mem, fd: int, offset: int, whence: int) -> int:
         whence = Whence.from_guest(whence)
