@@ -350,3 +350,18 @@ def test_coverage_combined() -> None:
     assert both.imported == FUNCTIONS
     assert both.calls("fd_write") == 4 and both.errors("fd_write") == {"IO": 1}
     assert Coverage.combined([]).functions == []
+
+
+def test_select_gives_indexes_and_text_and_jsonl_take_them() -> None:
+    from wasi_notebook import Session, guests
+
+    session = Session()
+    session.fs.path("/f").write_text("x")
+    trace = session.run(guests.path("cat"), ["f", "nope"]).trace
+    opened = trace.select("path_open")
+    assert [trace[i].function for i in opened] == ["path_open", "path_open"]
+    assert [r.seq for r in trace.filter("path_open")] == [i + 1 for i in opened]
+    assert trace.select(errno="NOENT") == [i for i in opened if trace[i].errno is Errno.NOENT]
+    lines = trace.text(indexes=opened).splitlines()
+    assert len(lines) == 2 and all("path_open(" in line for line in lines)
+    assert [json.loads(line)["function"] for line in trace.jsonl(opened)] == ["path_open", "path_open"]

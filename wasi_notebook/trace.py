@@ -301,11 +301,10 @@ class Trace:
         """What was read from guest memory for the call at ``index`` (paths, a write's bytes)."""
         return self._records[_STRIDE * range(len(self))[index] + _CAPTURE]
 
-    def filter(self, function: str | Iterable[str] | None = None, errno: str | Errno | None = None,
-               path: str | None = None, failed: bool | None = None) -> list[CallRecord]:
-        """Calls of ``function`` (a name or names), with ``errno`` (a label such as ``NOENT``,
-        or ``SUCCESS``), whose path arguments match the glob ``path``, or (``failed``) that
-        did or did not fail."""
+    def select(self, function: str | Iterable[str] | None = None, errno: str | Errno | None = None,
+               path: str | None = None, failed: bool | None = None) -> list[int]:
+        """The indexes (from 0) of the calls :meth:`filter` returns, without decoding them: cheap
+        for a viewer that shows a page at a time. ValueError for an unknown errno label."""
         indexes = {self.functions.index(f) for f in ([function] if isinstance(function, str) else function)} \
             if function is not None else None
         want = int(Errno.from_label(errno) if isinstance(errno, str) else errno) if errno is not None else None
@@ -325,8 +324,15 @@ class Trace:
                 paths = [c for c in captured if isinstance(c, str)] if isinstance(captured, tuple) else []
                 if not any(fnmatch.fnmatchcase(p, path) for p in paths):
                     continue
-            out.append(self._decode(i))
+            out.append(i)
         return out
+
+    def filter(self, function: str | Iterable[str] | None = None, errno: str | Errno | None = None,
+               path: str | None = None, failed: bool | None = None) -> list[CallRecord]:
+        """Calls of ``function`` (a name or names), with ``errno`` (a label such as ``NOENT``,
+        or ``SUCCESS``), whose path arguments match the glob ``path`` (as the guest passed it,
+        relative to its directory: ``home/*.txt``), or (``failed``) that did or did not fail."""
+        return [self._decode(i) for i in self.select(function, errno, path, failed)]
 
     def counts(self) -> dict[str, Counter]:
         """Per function, how many calls ended with each errno label (``EXIT`` or ``TRAP`` for
@@ -342,21 +348,25 @@ class Trace:
     def total_ns(self) -> int:
         return sum(self._times[1::2])
 
-    def text(self, limit: int | None = None) -> str:
-        """An strace-like listing, one call a line, numbered."""
+    def _records_at(self, indexes: Iterable[int] | None) -> Iterator[CallRecord]:
+        return iter(self) if indexes is None else (self._decode(i) for i in indexes)
+
+    def text(self, limit: int | None = None, indexes: Iterable[int] | None = None) -> str:
+        """An strace-like listing, one call a line, numbered: every call, or those at
+        ``indexes`` (from :meth:`select`)."""
         lines = []
-        for record in self:
+        for record in self._records_at(indexes):
             if limit is not None and len(lines) >= limit:
-                lines.append(f"... {len(self) - limit} more calls")
+                lines.append(f"... {len(self) - limit} more calls" if indexes is None else "...")
                 break
             lines.append(f"{record.seq:>6}  {record.text()}")
-        if self.dropped:
+        if self.dropped and indexes is None:
             lines.append(f"... and {self.dropped} calls past the record limit (counted, not kept)")
         return "\n".join(lines)
 
-    def jsonl(self) -> Iterator[str]:
-        """The calls as JSON Lines, one object per call."""
-        for record in self:
+    def jsonl(self, indexes: Iterable[int] | None = None) -> Iterator[str]:
+        """The calls (every one, or those at ``indexes``) as JSON Lines, one object per call."""
+        for record in self._records_at(indexes):
             yield json.dumps(record.to_dict(), default=str)
 
     def __repr__(self) -> str:

@@ -17,7 +17,6 @@ strace-like text of :meth:`Trace.text`, or JSON Lines).
 
 from __future__ import annotations
 
-import json
 import pathlib
 from collections import OrderedDict
 from typing import Any
@@ -123,9 +122,8 @@ class TraceWidget(Messages, Displayable, anywidget.AnyWidget):
             return None
         seqs = self._matches.get(key)
         if seqs is None:
-            records = self.trace.filter(function=function or None, errno=errno or None, path=path or None,
-                                        failed=True if failed_only else None)
-            seqs = [r.seq for r in records]
+            seqs = [i + 1 for i in self.trace.select(function=function or None, errno=errno or None,
+                                                     path=path or None, failed=True if failed_only else None)]
             self._matches[key] = seqs
             while len(self._matches) > 4:
                 self._matches.popitem(last=False)
@@ -165,12 +163,8 @@ class TraceWidget(Messages, Displayable, anywidget.AnyWidget):
     def _export(self, fmt: str, seqs: list[int] | None) -> str:
         if fmt not in ("txt", "jsonl"):
             raise ValueError(f"unknown export format {fmt!r}: use 'txt' or 'jsonl'")
-        if seqs is None:
-            return self.trace.text() if fmt == "txt" else "\n".join(self.trace.jsonl())
-        records = (self.trace[s - 1] for s in seqs)
-        if fmt == "txt":
-            return "\n".join(f"{r.seq:>6}  {r.text()}" for r in records)
-        return "\n".join(json.dumps(r.to_dict(), default=str) for r in records)
+        indexes = None if seqs is None else [s - 1 for s in seqs]
+        return self.trace.text(indexes=indexes) if fmt == "txt" else "\n".join(self.trace.jsonl(indexes))
 
     def _on_export(self, msg: dict, _buffers) -> None:
         # The filters come with the request: the browser holds back state updates while the
