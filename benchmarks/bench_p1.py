@@ -19,10 +19,8 @@ import json
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import wasmtime
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 

@@ -12,7 +12,7 @@ from IPython.core.error import UsageError
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
-from wasi_notebook import Guest, RunResult, Session, guests
+from wasi_notebook import Guest, RunResult, Session
 from wasi_notebook.magics import WasiMagics, current_session
 
 from . import watguests

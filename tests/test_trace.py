@@ -11,7 +11,7 @@ import pytest
 
 from wasi_notebook.errors import Errno
 from wasi_notebook.hostcall import ProcExit
-from wasi_notebook.trace import CallRecord, Coverage, FaultRule, Observer, Trace, parse_fault
+from wasi_notebook.trace import CallRecord, Coverage, FaultRule, Observer, parse_fault
 
 FUNCTIONS = ["fd_write", "path_open", "proc_exit", "sched_yield"]
 WRITE, OPEN, EXIT, YIELD = range(4)

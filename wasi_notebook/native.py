@@ -8,6 +8,7 @@ comparison; it cannot trace (wasmtime's built-in host functions cannot be wrappe
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from typing import TYPE_CHECKING, Mapping
@@ -53,11 +54,8 @@ def run_native(session: Session, guest: Guest, args: list[str], *, stdin: bytes,
         linker.define_wasi()
         snapshot = fs.snapshot()
 
-        def start_guest() -> None:
-            instance = linker.instantiate(store, module)
-            instance.exports(store)["_start"](store)
-
-        exit_code, trap, backtrace, duration = session._call_guest(start_guest, engine, timeout)
+        exit_code, trap, backtrace, duration = session._call_guest(
+            functools.partial(_start, linker, store, module), engine, timeout)
         del store, linker  # close wasmtime's descriptors before reading the folders back
         for memfs_path, host in folders.items():
             sync_from_host(fs, host, memfs_path)
@@ -69,3 +67,8 @@ def run_native(session: Session, guest: Guest, args: list[str], *, stdin: bytes,
     coverage = Coverage(P1_FUNCTIONS, guest.wasi_imports, {})
     return RunResult(guest, [guest.name, *args], exit_code, stdout, stderr, trace, coverage, snapshot.diff(),
                      duration, trap, backtrace, backend="native")
+
+
+def _start(linker: wasmtime.Linker, store: wasmtime.Store, module: wasmtime.Module) -> None:
+    instance = linker.instantiate(store, module)
+    instance.exports(store)["_start"](store)

@@ -22,7 +22,7 @@ from array import array
 from collections import Counter, defaultdict
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from .errors import Errno, WasiError
+from .errors import Errno
 
 __all__ = ["Observer", "Trace", "CallRecord", "Coverage", "FaultRule", "parse_fault", "DEFAULT_MAX_RECORDS"]
 

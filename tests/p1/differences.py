@@ -27,7 +27,6 @@ import difflib
 import re
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import guestlib
 

@@ -11,7 +11,7 @@ from ..errors import Errno, WasiError
 from ..memfs import NOW, FileType
 from .defs import Advice, Fdflags, Filetype, Fstflags, Preopentype, Rights, Whence, as_ints
 from .memory import guest_slice
-from .state import FILETYPES, HostState
+from .state import HostState
 from .structs import Iovec, iovecs
 
 __all__ = ["FdCalls", "times_from_flags"]
