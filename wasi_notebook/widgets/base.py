@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import shutil
 import uuid
+from pathlib import Path
 from typing import Any
 
 from ..errors import WasiError
@@ -55,6 +56,20 @@ def plain(renderable, width: int | None = 100) -> str:
     console = _console(False, width)
     console.print(renderable)
     return console.file.getvalue().rstrip("\n")
+
+
+HERE = Path(__file__).parent
+
+
+def css(name: str) -> str:
+    """A widget's styles: the shared colours of ``theme.css`` followed by ``name``."""
+    return (HERE / "theme.css").read_text() + "\n" + (HERE / name).read_text()
+
+
+def esm(name: str) -> str:
+    """A widget's script: the shared helpers of ``dom.js`` followed by ``name`` (both beside
+    this file), so each widget's module stays self-contained in the browser."""
+    return (HERE / "dom.js").read_text() + "\n" + (HERE / name).read_text()
 
 
 class Displayable:

@@ -1,5 +1,5 @@
 // The preview1 coverage grid. Everything it shows comes in traits (see coverage.py); a click sets
-// `selected_function`. Self-contained on purpose: no imports, no build step.
+// `selected_function`. No imports, no build step: base.py puts dom.js in front.
 
 const STATUS_CLASS = {
   "not imported": "wn-st-none",
@@ -13,21 +13,6 @@ const STATUS_HINT = {
   called: "called",
   "called with errors": "called, some calls failed",
 };
-
-function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (typeof value === "boolean") node[key] = value;
-    else node.setAttribute(key, String(value));
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
 
 const plural = (n, word) => `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
 const errorsText = (errors) => errors.map(([label, n]) => `${label}×${n}`).join(", ");

@@ -9,7 +9,6 @@ to filter the trace. No custom messages.
 
 from __future__ import annotations
 
-import pathlib
 from typing import Any, Callable
 
 import anywidget
@@ -18,19 +17,18 @@ from ipywidgets import CallbackDispatcher
 
 from ..render import coverage_table
 from . import data, html
-from .base import Displayable
+from .base import Displayable, css, esm
 
 __all__ = ["CoverageWidget"]
 
-HERE = pathlib.Path(__file__).parent
 
 
 class CoverageWidget(Displayable, anywidget.AnyWidget):
     """``CoverageWidget(coverage)``: a :class:`~wasi_notebook.trace.Coverage`, of one run or
     combined. ``set_coverage()`` shows another; ``selected_function`` is the function clicked."""
 
-    _esm = HERE / "coverage.js"
-    _css = HERE / "coverage.css"
+    _esm = esm("coverage.js")
+    _css = css("coverage.css")
 
     interface = traitlets.Unicode("preview1").tag(sync=True)
     summary = traitlets.Unicode("").tag(sync=True)

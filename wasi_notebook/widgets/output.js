@@ -1,16 +1,6 @@
 // A guest's output as it comes. While the guest runs, Python sends the new text in "append"
-// messages; when the run ends, the whole text arrives in the `chunks` trait. Self-contained.
-
-function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else node.setAttribute(key, String(value));
-  }
-  node.append(...children);
-  return node;
-}
+// messages; when the run ends, the whole text arrives in the `chunks` trait. No imports: base.py
+// puts dom.js in front.
 
 // Kept with the model rather than a view, from the moment the model exists: a view drawn after
 // the first messages still shows them. The appended pieces go into the array the `chunks` trait

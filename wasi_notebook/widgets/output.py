@@ -14,7 +14,6 @@ Text past ``max_chars`` is counted (``cut``), not kept.
 from __future__ import annotations
 
 import codecs
-import pathlib
 import threading
 import time
 from typing import Any, Callable
@@ -24,19 +23,18 @@ import traitlets
 from rich.text import Text
 
 from . import html
-from .base import Displayable
+from .base import Displayable, css, esm
 
 __all__ = ["LiveOutput"]
 
-HERE = pathlib.Path(__file__).parent
 STREAMS = ("stdout", "stderr")
 
 
 class LiveOutput(Displayable, anywidget.AnyWidget):
     """A guest's output, stderr in red. ``LiveOutput(stdout=b"", stderr=b"")`` shows finished output."""
 
-    _esm = HERE / "output.js"
-    _css = HERE / "output.css"
+    _esm = esm("output.js")
+    _css = css("output.css")
 
     chunks = traitlets.List().tag(sync=True)  # [[stream, text], ...], same streams merged
     running = traitlets.Bool(False).tag(sync=True)

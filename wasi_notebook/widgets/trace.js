@@ -1,37 +1,7 @@
 // The trace table. Python sends one page of rows in the `rows` trait; the filters and the page
-// number are traits this view sets. Self-contained on purpose: no imports, no build step.
+// number are traits this view sets. No imports, no build step: base.py puts dom.js in front.
 
-function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (typeof value === "boolean") node[key] = value;
-    else node.setAttribute(key, String(value));
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
-
-const newId = () => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-const bytesOf = (buffer) => {
-  if (!buffer) return new Uint8Array(0);
-  if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  return new Uint8Array(buffer);
-};
 const fmt = (n) => Number(n).toLocaleString();
-
-function saveBlob(name, parts, mime) {
-  const url = URL.createObjectURL(new Blob(parts, { type: mime || "application/octet-stream" }));
-  const link = h("a", { href: url, download: name, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
-}
 
 function render({ model, el }) {
   const mine = new Set(); // ids of the exports this view asked for

@@ -17,7 +17,6 @@ strace-like text of :meth:`Trace.text`, or JSON Lines).
 
 from __future__ import annotations
 
-import pathlib
 from collections import OrderedDict
 from typing import Any
 
@@ -27,19 +26,18 @@ import traitlets
 from ..errors import Errno
 from ..render import trace_text
 from . import data, html
-from .base import Displayable, Messages
+from .base import Displayable, Messages, css, esm
 
 __all__ = ["TraceWidget"]
 
-HERE = pathlib.Path(__file__).parent
 MAX_PAGE = 1000
 
 
 class TraceWidget(Messages, Displayable, anywidget.AnyWidget):
     """``TraceWidget(trace)``: the calls of a :class:`~wasi_notebook.trace.Trace`, filterable."""
 
-    _esm = HERE / "trace.js"
-    _css = HERE / "trace.css"
+    _esm = esm("trace.js")
+    _css = css("trace.css")
 
     total = traitlets.Int(0).tag(sync=True)
     dropped = traitlets.Int(0).tag(sync=True)

@@ -1,5 +1,5 @@
 // The MemFs tree browser. The messages it exchanges with Python are listed in tree.py.
-// Self-contained on purpose: no imports, no build step.
+// No imports, no build step: base.py puts dom.js in front.
 
 // 16x16 outline icons drawn in the text colour: they need no icon font and follow the theme.
 const ICONS = {
@@ -23,22 +23,6 @@ function icon(kind) {
 }
 const CHUNK = 2 << 20; // bytes per upload message, as base.CHUNK
 
-function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (typeof value === "boolean") node[key] = value;
-    else node.setAttribute(key, String(value));
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
-
 const join = (dir, name) => (dir === "/" ? "/" : dir + "/") + name;
 const parentOf = (path) => {
   const i = path.lastIndexOf("/");
@@ -46,13 +30,6 @@ const parentOf = (path) => {
 };
 const baseName = (path) => path.slice(path.lastIndexOf("/") + 1) || "/";
 const within = (path, dir) => path === dir || path.startsWith(dir === "/" ? "/" : dir + "/");
-const newId = () => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-const bytesOf = (buffer) => {
-  if (!buffer) return new Uint8Array(0);
-  if (buffer instanceof Uint8Array) return buffer;
-  if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  return new Uint8Array(buffer);
-};
 
 function humanSize(n) {
   const units = ["B", "KiB", "MiB", "GiB"];
@@ -82,15 +59,6 @@ function hexdump(bytes, base) {
     lines.push(`${(base + i).toString(16).padStart(8, "0")}  ${hex} ${text}`);
   }
   return lines.join("\n") + (lines.length ? "\n" : "");
-}
-
-function saveBlob(name, parts, mime) {
-  const url = URL.createObjectURL(new Blob(parts, { type: mime || "application/octet-stream" }));
-  const link = h("a", { href: url, download: name, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
 function render({ model, el }) {

@@ -33,7 +33,6 @@ change the folders it touched are listed again (``listing`` with ``start: true``
 
 from __future__ import annotations
 
-import pathlib
 from typing import Any
 
 import anywidget
@@ -44,11 +43,10 @@ from ..memfs import FileType, MemFs, MemPath
 from ..memfs.path import check_name
 from ..render import human_size, tree as rich_tree
 from . import data, html
-from .base import Displayable, Messages
+from .base import Displayable, Messages, css, esm
 
 __all__ = ["TreeWidget"]
 
-HERE = pathlib.Path(__file__).parent
 PREVIEW_BYTES = 64 << 10
 
 
@@ -59,8 +57,8 @@ class TreeWidget(Messages, Displayable, anywidget.AnyWidget):
     Python code changed it); ``set_diff(diff)`` marks it with another diff (None for none).
     """
 
-    _esm = HERE / "tree.js"
-    _css = HERE / "tree.css"
+    _esm = esm("tree.js")
+    _css = css("tree.css")
 
     root = traitlets.Unicode("/").tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
