@@ -1,10 +1,16 @@
-"""The one place a WasiError becomes a preview2 ``wasi:filesystem/types.error-code`` case."""
+"""The one place a WasiError becomes a preview2 error case: ``wasi:filesystem/types.error-code``,
+a stream's ``last-operation-failed``, and (by :func:`failure`) whichever of them a function of a
+given interface answers with."""
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
+from wasmtime.component import Variant
+
 from ..errors import Errno, WasiError
 
-__all__ = ["error_code", "ERROR_CODES"]
+__all__ = ["error_code", "ERROR_CODES", "failure"]
 
 # error-code cases of wasi:filesystem/types@0.2.x, by the preview1 errno each stands for
 # (the same pairs wasmtime's preview1 adapter uses, read in the other direction).
@@ -62,3 +68,27 @@ def error_code(error: WasiError) -> str:
         return ERROR_CODES[errno]
     except KeyError:
         raise LookupError(f"{errno.label} has no preview2 error-code: a filesystem call cannot give it") from None
+
+
+def _stream_error(error: WasiError, own_io_error: Callable[[WasiError], Any]) -> Any:
+    return Variant("last-operation-failed", own_io_error(error))
+
+
+# interface -> how its functions' ``result<_, E>`` carries a WasiError
+_FAILURES: dict[str, Callable[[WasiError, Callable[[WasiError], Any]], Any]] = {
+    "wasi:filesystem/types": lambda error, own: error_code(error),
+    "wasi:io/streams": _stream_error,
+}
+
+
+def failure(interface: str, error: WasiError, own_io_error: Callable[[WasiError], Any]) -> Any:
+    """The ``err`` payload a function of ``interface`` (no version) answers ``error`` with.
+    ``own_io_error`` makes the wasi:io/error resource a stream error carries.
+
+    LookupError (a host bug) when the interface's functions have no error case for it.
+    """
+    try:
+        shape = _FAILURES[interface]
+    except KeyError:
+        raise LookupError(f"{interface} has no error case to carry {error.errno.label}") from None
+    return shape(error, own_io_error)

@@ -2,9 +2,10 @@
 
 ``Preview2(ctx).interfaces()`` maps each interface name (without version) to its functions,
 by the names a component imports them under (``[method]output-stream.write``). Borrowed
-resources arrive as reps (ints); results use the plain form of :mod:`.values`. A WasiError
-from a filesystem call becomes ``Err(error-code)`` in :meth:`Preview2._fs`, a stream's in
-:meth:`Preview2._stream`: nowhere else.
+resources arrive as reps (ints); results use the plain form of :mod:`.values`. A function whose
+WIT result is a ``result`` returns its ok value (or an explicit ``Ok``/``Err`` for an outcome that
+is not a failure, such as a stream's ``closed``) and fails by raising WasiError: the wrapper in
+:mod:`.link` turns that into the interface's error case, through :mod:`.errors`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .resources import (
     WRITE_BUDGET, Descriptor, FileInputStream, FileOutputStream, InputStream, IoError, OutputStream,
     ResourceTable, SinkStream, StdinStream,
 )
-from .values import Err, Ok, Variant, record
+from .values import Err, Variant, record
 
 __all__ = ["Preview2", "GuestExit"]
 
@@ -125,46 +126,28 @@ class Preview2:
 
     # -- wasi:io/streams -----------------------------------------------------------------------
 
-    def _stream(self, op: Callable[[], Any]) -> Any:
-        """Run a stream operation: Ok(its value), or Err(last-operation-failed) for a WasiError."""
-        try:
-            return Ok(op())
-        except WasiError as e:
-            return Err(Variant("last-operation-failed", self.table.own(IoError(e))))
-
     def _read(self, s: int, n: int, *, blocking: bool) -> Any:
-        stream = self.table.get(s, InputStream)
-        result = self._stream(lambda: stream.read(n, blocking))
-        if isinstance(result, Ok) and result.value is None:
-            return Err(_CLOSED)
-        return result
+        chunk = self.table.get(s, InputStream).read(n, blocking)
+        return Err(_CLOSED) if chunk is None else chunk
 
     def _skip(self, s: int, n: int, *, blocking: bool) -> Any:
-        result = self._read(s, n, blocking=blocking)
-        return Ok(len(result.value)) if isinstance(result, Ok) else result
+        chunk = self._read(s, n, blocking=blocking)
+        return chunk if isinstance(chunk, Err) else len(chunk)
 
-    def check_write(self, s: int) -> Any:
+    def check_write(self, s: int) -> int:
         self.table.get(s, OutputStream)
-        return Ok(WRITE_BUDGET)
+        return WRITE_BUDGET
 
-    def write(self, s: int, data: bytes) -> Any:
+    def write(self, s: int, data: bytes) -> None:
         stream = self.table.get(s, OutputStream)
         if len(data) > WRITE_BUDGET:
             raise ValueError(f"the guest wrote {len(data)} bytes; check-write permitted {WRITE_BUDGET}")
-        return self._stream(lambda: stream.write(data))
+        stream.write(data)
 
-    def flush(self, s: int) -> Any:
-        self.table.get(s, OutputStream)
-        return Ok()  # writes reach the MemFs or the sink at once: nothing is ever buffered
+    def flush(self, s: int) -> None:
+        self.table.get(s, OutputStream)  # writes reach the MemFs or the sink at once: nothing is buffered
 
     # -- wasi:filesystem -----------------------------------------------------------------------
-
-    def _fs(self, op: Callable[[], Any]) -> Any:
-        """Run a filesystem operation: Ok(its value), or Err(error-code) for a WasiError."""
-        try:
-            return Ok(op())
-        except WasiError as e:
-            return Err(error_code(e))
 
     def _descriptor(self, d: int) -> Descriptor:
         return self.table.get(d, Descriptor)
@@ -175,23 +158,17 @@ class Preview2:
 
     def read_via_stream(self, d: int, offset: int) -> Any:
         desc = self._descriptor(d)
-
-        def op() -> Any:
-            if "read" not in desc.flags:
-                raise WasiError(Errno.BADF, None, "the descriptor is not open for reading")
-            desc.handle.pread(0, 0)  # BADF when closed, ISDIR for a directory
-            return self.table.own(FileInputStream(desc.handle, offset))
-        return self._fs(op)
+        if "read" not in desc.flags:
+            raise WasiError(Errno.BADF, None, "the descriptor is not open for reading")
+        desc.handle.pread(0, 0)  # BADF when closed, ISDIR for a directory
+        return self.table.own(FileInputStream(desc.handle, offset))
 
     def _writer(self, d: int, offset: int | None) -> Any:
         desc = self._descriptor(d)
-
-        def op() -> Any:
-            if "write" not in desc.flags:
-                raise WasiError(Errno.BADF, None, "the descriptor is not open for writing")
-            desc.handle._file(True)  # BADF when closed, ISDIR for a directory
-            return self.table.own(FileOutputStream(desc.handle, offset))
-        return self._fs(op)
+        if "write" not in desc.flags:
+            raise WasiError(Errno.BADF, None, "the descriptor is not open for writing")
+        desc.handle._file(True)  # BADF when closed, ISDIR for a directory
+        return self.table.own(FileOutputStream(desc.handle, offset))
 
     def write_via_stream(self, d: int, offset: int) -> Any:
         return self._writer(d, offset)
@@ -199,57 +176,49 @@ class Preview2:
     def append_via_stream(self, d: int) -> Any:
         return self._writer(d, None)
 
-    def get_flags(self, d: int) -> Any:
+    def get_flags(self, d: int) -> set[str]:
         desc = self._descriptor(d)
-        return self._fs(lambda: (desc.handle.stat(), set(desc.flags))[1])
+        desc.handle.stat()  # BADF when closed
+        return set(desc.flags)
 
-    def get_type(self, d: int) -> Any:
-        desc = self._descriptor(d)
-        return self._fs(lambda: _DESCRIPTOR_TYPES[desc.handle.stat().type])
+    def get_type(self, d: int) -> str:
+        return _DESCRIPTOR_TYPES[self._descriptor(d).handle.stat().type]
 
     def stat(self, d: int) -> Any:
-        desc = self._descriptor(d)
-        return self._fs(lambda: _stat(desc.handle.stat()))
+        return _stat(self._descriptor(d).handle.stat())
 
     def stat_at(self, d: int, path_flags: set[str], path: str) -> Any:
-        desc = self._descriptor(d)
-        return self._fs(lambda: _stat(self.ctx.fs.stat_at(
-            desc.handle.directory(), path, follow="symlink-follow" in path_flags)))
+        base = self._descriptor(d).handle.directory()
+        return _stat(self.ctx.fs.stat_at(base, path, follow="symlink-follow" in path_flags))
 
     def open_at(self, d: int, path_flags: set[str], path: str, open_flags: set[str], flags: set[str]) -> Any:
         desc = self._descriptor(d)
+        base = desc.handle.directory()
+        changes = "write" in flags or "mutate-directory" in flags or open_flags & {"create", "truncate"}
+        if changes and "mutate-directory" not in desc.flags:
+            raise WasiError(Errno.PERM, path, "the directory was opened without mutate-directory")
+        handle = self.ctx.fs.open_at(
+            base, path, follow="symlink-follow" in path_flags, create="create" in open_flags,
+            exclusive="exclusive" in open_flags, truncate="truncate" in open_flags,
+            directory="directory" in open_flags, read="read" in flags, write="write" in flags)
+        given = flags & {"read", "write", "mutate-directory"}
+        return self.table.own(Descriptor(handle, given))
 
-        def op() -> Any:
-            base = desc.handle.directory()
-            changes = "write" in flags or "mutate-directory" in flags or open_flags & {"create", "truncate"}
-            if changes and "mutate-directory" not in desc.flags:
-                raise WasiError(Errno.PERM, path, "the directory was opened without mutate-directory")
-            handle = self.ctx.fs.open_at(
-                base, path, follow="symlink-follow" in path_flags, create="create" in open_flags,
-                exclusive="exclusive" in open_flags, truncate="truncate" in open_flags,
-                directory="directory" in open_flags, read="read" in flags, write="write" in flags)
-            given = flags & {"read", "write", "mutate-directory"}
-            return self.table.own(Descriptor(handle, given))
-        return self._fs(op)
-
-    def _mutating(self, d: int, op: Callable[[Any], Any]) -> Any:
+    def _mutable_directory(self, d: int):
         desc = self._descriptor(d)
+        base = desc.handle.directory()
+        if "mutate-directory" not in desc.flags:
+            raise WasiError(Errno.PERM, None, "the directory was opened without mutate-directory")
+        return base
 
-        def run() -> Any:
-            base = desc.handle.directory()
-            if "mutate-directory" not in desc.flags:
-                raise WasiError(Errno.PERM, None, "the directory was opened without mutate-directory")
-            op(base)
-        return self._fs(run)
+    def create_directory_at(self, d: int, path: str) -> None:
+        self.ctx.fs.mkdir_at(self._mutable_directory(d), path)
 
-    def create_directory_at(self, d: int, path: str) -> Any:
-        return self._mutating(d, lambda base: self.ctx.fs.mkdir_at(base, path))
+    def remove_directory_at(self, d: int, path: str) -> None:
+        self.ctx.fs.rmdir_at(self._mutable_directory(d), path)
 
-    def remove_directory_at(self, d: int, path: str) -> Any:
-        return self._mutating(d, lambda base: self.ctx.fs.rmdir_at(base, path))
-
-    def unlink_file_at(self, d: int, path: str) -> Any:
-        return self._mutating(d, lambda base: self.ctx.fs.unlink_at(base, path))
+    def unlink_file_at(self, d: int, path: str) -> None:
+        self.ctx.fs.unlink_at(self._mutable_directory(d), path)
 
     def filesystem_error_code(self, e: int) -> Any:
         return error_code(self.table.get(e, IoError).error)

@@ -12,13 +12,16 @@ from typing import Any, Callable
 import wasmtime
 from wasmtime.component import (
     BorrowType, Component, ComponentInstanceType, FuncType, Linker, OwnType, ResourceAny, ResourceType,
+    ResultType,
 )
 
+from ..errors import WasiError
+from .errors import failure
 from .host import Preview2
-from .resources import RESOURCES
-from .values import lower
+from .resources import RESOURCES, IoError
+from .values import Err, Ok, lower
 
-__all__ = ["link", "missing_imports", "COMMAND_EXPORT"]
+__all__ = ["link", "missing_imports", "answer", "COMMAND_EXPORT"]
 
 COMMAND_EXPORT = "wasi:cli/run"
 
@@ -66,7 +69,7 @@ def link(engine: wasmtime.Engine, component: Component, host: Preview2) -> Linke
                         _, type_id = RESOURCES[(base, item)]
                         instance.add_resource(item, ResourceType.host(type_id), _dropper(host))
                     elif isinstance(x.ty, FuncType):
-                        instance.add_func(item, _adapt(functions[item], x.ty))
+                        instance.add_func(item, _adapt(host, base, functions[item], x.ty))
     return linker
 
 
@@ -76,14 +79,26 @@ def _dropper(host: Preview2) -> Callable[[Any, int], None]:
     return drop
 
 
-def _adapt(func: Callable[..., Any], fty: FuncType) -> Callable[..., Any]:
+def answer(host: Preview2, interface: str, func: Callable[..., Any], *args: Any) -> Ok | Err:
+    """Call ``func``, a function of ``interface`` whose WIT result is a ``result``: its value as
+    ``Ok``, or a WasiError it raised as ``Err`` of the interface's error case (see
+    :func:`.errors.failure`). A value that already is ``Ok``/``Err`` passes as it is."""
+    try:
+        value = func(*args)
+    except WasiError as e:
+        return Err(failure(interface, e, lambda error: host.table.own(IoError(error))))
+    return value if isinstance(value, (Ok, Err)) else Ok(value)
+
+
+def _adapt(host: Preview2, interface: str, func: Callable[..., Any], fty: FuncType) -> Callable[..., Any]:
     handles = [isinstance(ty, (BorrowType, OwnType)) for _, ty in fty.params]
     result_ty = fty.result
+    returns_result = isinstance(result_ty, ResultType)
 
     def call(store: Any, *args: Any) -> Any:
         if any(handles):
             args = tuple(a.to_host(store).rep if h and isinstance(a, ResourceAny) else a
                          for a, h in zip(args, handles))
-        value = func(*args)
+        value = answer(host, interface, func, *args) if returns_result else func(*args)
         return None if result_ty is None else lower(result_ty, value)
     return call
