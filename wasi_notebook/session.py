@@ -19,6 +19,7 @@ import dataclasses
 import gc
 import hashlib
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -262,6 +263,9 @@ class Session:
         except wasmtime.Trap as e:
             exit_code = None
             trap, backtrace = _describe_trap(e, timeout, interrupted=self._interrupted)
+        except wasmtime.WasmtimeError as e:  # a component's call reports its trap as an error
+            exit_code = None
+            trap, backtrace = _describe_trap(e, timeout, interrupted=self._interrupted)
         except WasiError as e:  # a host call failed outside any guest call (cannot happen: a bug)
             raise AssertionError(f"host error escaped a call: {e}") from e
         finally:
@@ -304,13 +308,13 @@ class Session:
         """
         if not isinstance(guest, Guest):
             guest = self.load(guest)
-        if guest.kind == "component":
+        if guest.kind == "component" and backend != "native":
             if backend != "memfs" or faults:
-                raise ValueError("components run on wasi-notebook's own host only, without fault injection")
+                raise ValueError("components run on wasi-notebook's own host (backend='memfs', without fault "
+                                 "injection) or on wasmtime's (backend='native')")
             return self._run_component(guest, list(args), stdin=stdin, env=env, preopens=preopens,
                                        deterministic=deterministic, seed=seed, fuel=fuel, timeout=timeout,
                                        max_memory=max_memory, on_stdout=on_stdout, on_stderr=on_stderr)
-        module = guest.module if fuel is None else self._compile(guest.wasm, guest.sha256, fuel=True)
         rules = [f if isinstance(f, FaultRule) else parse_fault(f, P1_FUNCTIONS) for f in faults]
         preopens = dict(preopens) if preopens is not None else {"/": "/"}
         if backend == "native":
@@ -322,14 +326,14 @@ class Session:
             for memfs_path in preopens.values():
                 WasiCtx(self.fs, preopens={"/": memfs_path})  # the same checks as our host makes
             result = run_native(self, guest, list(args), stdin=stdin.encode() if isinstance(stdin, str) else bytes(stdin),
-                                env=env or {}, preopens=preopens, module=module, engine=self._engine(fuel is not None),
-                                fuel=fuel, timeout=timeout, max_memory=max_memory)
+                                env=env or {}, preopens=preopens, fuel=fuel, timeout=timeout, max_memory=max_memory)
             for callback, data in ((on_stdout, result.stdout), (on_stderr, result.stderr)):
                 if callback is not None and data:
                     callback(data)
             return result
         if backend != "memfs":
             raise ValueError(f"unknown backend {backend!r}: use 'memfs' (ours, traced) or 'native' (wasmtime's)")
+        module = guest.module if fuel is None else self._compile(guest.wasm, guest.sha256, fuel=True)
         ctx = WasiCtx(
             self.fs, args=[guest.name, *args], env=env, preopens=preopens,
             stdin=stdin, stdout=OutputSink(on_stdout), stderr=OutputSink(on_stderr),
@@ -428,21 +432,34 @@ class Session:
                          coverage, snapshot.diff(), duration, trap, backtrace)
 
 
-def _describe_trap(e: wasmtime.Trap, timeout: float | None, interrupted: bool = False) -> tuple[str, str]:
+def _describe_trap(e: wasmtime.WasmtimeError, timeout: float | None, interrupted: bool = False) -> tuple[str, str]:
     text = str(getattr(e, "message", None) or e)
-    _, caused, cause = text.partition("Caused by:")
+    head, caused, cause = text.partition("Caused by:")
     message = " ".join(line.strip() for line in cause.strip().splitlines()) if caused else _first_line(e)
     message = message.removeprefix("wasm trap: ")
-    code = getattr(e, "trap_code", None)
+    if isinstance(e, wasmtime.Trap):
+        code = getattr(e, "trap_code", None)
+        frames = [f"  {frame.module_name or 'guest'}!{frame.func_name or f'<func {frame.func_index}>'} "
+                  f"at offset {frame.module_offset:#x}" for frame in getattr(e, "frames", None) or []]
+    else:  # a component's call gives no Trap, only an error's text: read the code and frames from it
+        code = _TRAP_CODES_BY_MESSAGE.get(message)
+        frames = [f"  guest!{_unnamed(name)} at offset {offset}" for offset, name in _TEXT_FRAME.findall(head)]
     if code == wasmtime.TrapCode.INTERRUPT:
         message = f"timed out after {timeout} s" if timeout is not None and not interrupted else INTERRUPTED
     elif code == wasmtime.TrapCode.OUT_OF_FUEL:
         message = "ran out of fuel"
-    frames = []
-    for frame in getattr(e, "frames", None) or []:
-        name = frame.func_name or f"<func {frame.func_index}>"
-        frames.append(f"  {frame.module_name or 'guest'}!{name} at offset {frame.module_offset:#x}")
     return message, "\n".join(frames)
+
+
+_TRAP_CODES_BY_MESSAGE = {"interrupt": wasmtime.TrapCode.INTERRUPT,
+                          "all fuel consumed by WebAssembly": wasmtime.TrapCode.OUT_OF_FUEL}
+_TEXT_FRAME = re.compile(r"^\s*\d+:\s+(0x[0-9a-f]+) - (?:[^!\n]*!)?(.+)$", re.MULTILINE)
+
+
+def _unnamed(name: str) -> str:
+    """wasmtime's text names a function without a name ``<wasm function N>``; a Trap's frame
+    gives only N, which _describe_trap writes ``<func N>``."""
+    return re.sub(r"^<wasm function (\d+)>$", r"<func \1>", name)
 
 
 def _first_line(e: BaseException) -> str:
