@@ -10,7 +10,7 @@ from wasmtime.component import Variant
 
 from ..errors import Errno, WasiError
 
-__all__ = ["error_code", "ERROR_CODES", "failure"]
+__all__ = ["error_code", "ERROR_CODES", "failure", "socket_error_code", "http_error_code"]
 
 # error-code cases of wasi:filesystem/types@0.2.x, by the preview1 errno each stands for
 # (the same pairs wasmtime's preview1 adapter uses, read in the other direction).
@@ -70,6 +70,42 @@ def error_code(error: WasiError) -> str:
         raise LookupError(f"{errno.label} has no preview2 error-code: a filesystem call cannot give it") from None
 
 
+# error-code cases of wasi:sockets/network@0.2.x, by the errno each stands for; any other errno
+# is "unknown". The notebook denies the network with ACCES: "access-denied".
+SOCKET_ERROR_CODES: dict[Errno, str] = {
+    Errno.ACCES: "access-denied",
+    Errno.PERM: "access-denied",
+    Errno.NOTSUP: "not-supported",
+    Errno.INVAL: "invalid-argument",
+    Errno.NOMEM: "out-of-memory",
+    Errno.TIMEDOUT: "timeout",
+    Errno.ALREADY: "concurrency-conflict",
+    Errno.AGAIN: "would-block",
+    Errno.MFILE: "new-socket-limit",
+    Errno.ADDRNOTAVAIL: "address-not-bindable",
+    Errno.ADDRINUSE: "address-in-use",
+    Errno.HOSTUNREACH: "remote-unreachable",
+    Errno.NETUNREACH: "remote-unreachable",
+    Errno.CONNREFUSED: "connection-refused",
+    Errno.CONNRESET: "connection-reset",
+    Errno.CONNABORTED: "connection-aborted",
+    Errno.MSGSIZE: "datagram-too-large",
+}
+
+
+def socket_error_code(error: WasiError) -> str:
+    """The wasi:sockets error-code case for ``error``."""
+    return SOCKET_ERROR_CODES.get(error.errno, "unknown")
+
+
+def http_error_code(error: WasiError) -> Variant:
+    """The wasi:http/types error-code case for ``error``: a denial (ACCES, PERM) is
+    ``HTTP-request-denied``; anything else an ``internal-error`` carrying the error's text."""
+    if error.errno in (Errno.ACCES, Errno.PERM):
+        return Variant("HTTP-request-denied")
+    return Variant("internal-error", str(error))
+
+
 def _stream_error(error: WasiError, own_io_error: Callable[[WasiError], Any]) -> Any:
     return Variant("last-operation-failed", own_io_error(error))
 
@@ -78,6 +114,10 @@ def _stream_error(error: WasiError, own_io_error: Callable[[WasiError], Any]) ->
 _FAILURES: dict[str, Callable[[WasiError, Callable[[WasiError], Any]], Any]] = {
     "wasi:filesystem/types": lambda error, own: error_code(error),
     "wasi:io/streams": _stream_error,
+    **{f"wasi:sockets/{name}": lambda error, own: socket_error_code(error)
+       for name in ("tcp", "udp", "tcp-create-socket", "udp-create-socket", "ip-name-lookup")},
+    "wasi:http/types": lambda error, own: http_error_code(error),
+    "wasi:http/outgoing-handler": lambda error, own: http_error_code(error),
 }
 
 

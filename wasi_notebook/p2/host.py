@@ -16,6 +16,7 @@ from ..ctx import WasiCtx
 from ..errors import Errno, WasiError
 from ..memfs import FileType, Handle, Stat
 from .errors import error_code
+from .network import NetworkPolicy
 from .resources import (
     WRITE_BUDGET, Descriptor, FileInputStream, FileOutputStream, InputStream, IoError, OutputStream,
     ResourceTable, SinkStream, StdinStream,
@@ -109,6 +110,7 @@ class Preview2:
                 "[method]descriptor.unlink-file-at": self.unlink_file_at,
                 "filesystem-error-code": self.filesystem_error_code,
             },
+            **NetworkPolicy(self).interfaces(),  # wasi:sockets and wasi:http, every attempt denied
         }
 
     # -- wasi:cli ------------------------------------------------------------------------------
