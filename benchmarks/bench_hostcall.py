@@ -10,8 +10,14 @@ wasm loop; the figure is the best of R runs divided by N, in microseconds a call
   e  fast path, a 1-byte preview1 ``fd_write``: reads the iovec, appends the byte to a
      bytearray, stores nwritten, returns errno 0 (the target: at most 2 us)
   f  case d on an engine with fuel and epoch interruption enabled
+  g  case d with a bound ``MemoryBinding`` instead of the export lookup (what the preview1
+     host uses)
+  h  case e with a bound ``MemoryBinding``
 
-Run from the repository root:  python benchmarks/bench_hostcall.py [-n 200000] [-r 5]
+Cases c to h take the C trampoline when it is built (``_hostcall_c``); set
+``WASI_NOTEBOOK_PURE_PYTHON=1`` to measure the ctypes callbacks instead. The header says which.
+
+Run from the repository root:  python benchmarks/bench_hostcall.py [-n 200000] [-r 5] [CASES]
 """
 
 from __future__ import annotations
@@ -75,15 +81,15 @@ def setup_c(linker: wasmtime.Linker) -> None:
                     lambda fd, iovs, n, out: 0)
 
 
-def setup_d(linker: wasmtime.Linker) -> None:
+def setup_d(linker: wasmtime.Linker, memory: "str | hostcall.MemoryBinding" = "memory") -> None:
     def fd_write(mem: memoryview, fd: int, iovs: int, n: int, out: int) -> int:
         mem[out] = 1
         return 0
     hostcall.define(linker, "wasi_snapshot_preview1", "fd_write", *SIG, fd_write,
-                    memory="memory")
+                    memory=memory)
 
 
-def setup_e(linker: wasmtime.Linker) -> None:
+def setup_e(linker: wasmtime.Linker, memory: "str | hostcall.MemoryBinding" = "memory") -> None:
     sink = bytearray()
     iovec = struct.Struct("<II")
     u32 = struct.Struct("<I")
@@ -102,7 +108,16 @@ def setup_e(linker: wasmtime.Linker) -> None:
         u32.pack_into(mem, out, total)
         return 0
     hostcall.define(linker, "wasi_snapshot_preview1", "fd_write", *SIG, fd_write,
-                    memory="memory")
+                    memory=memory)
+
+
+def bound(setup):
+    """``setup`` with a MemoryBinding, bound by run_case once the instance exists."""
+    def setup_bound(linker: wasmtime.Linker) -> hostcall.MemoryBinding:
+        binding = hostcall.MemoryBinding("memory")
+        setup(linker, binding)
+        return binding
+    return setup_bound
 
 
 CASES = [
@@ -112,6 +127,8 @@ CASES = [
     ("d", "hostcall fast path, memory, 1-byte write", setup_d, False),
     ("e", "hostcall fast path, 1-byte fd_write (iovec, sink)", setup_e, False),
     ("f", "case d, fuel + epoch interruption on", setup_d, True),
+    ("g", "case d, memory bound (MemoryBinding)", bound(setup_d), False),
+    ("h", "case e, memory bound (MemoryBinding)", bound(setup_e), False),
 ]
 
 
@@ -123,12 +140,15 @@ def run_case(setup, fuel_epoch: bool, n: int, repeat: int) -> float:
     engine = wasmtime.Engine(config)
     module = wasmtime.Module(engine, wasmtime.wat2wasm(WAT))
     linker = wasmtime.Linker(engine)
-    setup(linker)
+    binding = setup(linker)
     store = wasmtime.Store(engine)
     if fuel_epoch:
         store.set_fuel(2**62)
         store.set_epoch_deadline(2**40)
-    run = linker.instantiate(store, module).exports(store)["run"]
+    exports = linker.instantiate(store, module).exports(store)
+    if binding is not None:
+        binding.bind(store, exports["memory"])
+    run = exports["run"]
     hostcall.call(run, store, min(n, 2000))  # warm up
     best = float("inf")
     for _ in range(repeat):
@@ -150,7 +170,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception:
         wt_version = "?"
     print(f"wasmtime-py {wt_version}, "
-          f"Python {sys.version.split()[0]}, N={args.n}, best of {args.repeat}")
+          f"Python {sys.version.split()[0]}, N={args.n}, best of {args.repeat}, "
+          f"call path: {'C trampoline' if hostcall.NATIVE else 'ctypes callbacks'}")
     print(f"{'':2} {'case':52} {'us/call':>8}")
     results = {}
     for letter, title, setup, fuel_epoch in CASES:

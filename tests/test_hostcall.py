@@ -18,6 +18,34 @@ from wasi_notebook.hostcall import HostTrap, ProcExit
 
 
 # --------------------------------------------------------------------------------------------
+# Both call paths: every test runs through the C trampoline and through the ctypes callbacks
+# (hostcall chooses per definition, by its module-level ``_native``).
+
+
+@pytest.fixture(autouse=True, params=["c", "ctypes"])
+def call_path(request, monkeypatch):
+    if request.param == "ctypes":
+        monkeypatch.setattr(hostcall, "_native", None)
+    elif hostcall._native is None:
+        pytest.skip("the C trampoline is not built (see test_the_c_trampoline_is_built)")
+    return request.param
+
+
+def test_the_c_trampoline_is_built():
+    if os.environ.get("WASI_NOTEBOOK_PURE_PYTHON"):
+        pytest.skip("WASI_NOTEBOOK_PURE_PYTHON is set: the ctypes path was asked for")
+    assert hostcall.NATIVE, ("wasi_notebook._hostcall_c was not built: install a C compiler and the "
+                             "Python headers, then reinstall (pip install -e .)")
+
+
+def test_definitions_take_the_path_chosen(call_path):
+    linker = wasmtime.Linker(wasmtime.Engine())
+    hostcall.define(linker, "m", "f", ["i32"], ["i32"], lambda x: x)
+    live = list(hostcall._LIVE.values())[-1]
+    assert isinstance(live, hostcall._NativeCallback) == (call_path == "c")
+
+
+# --------------------------------------------------------------------------------------------
 # helpers
 
 

@@ -143,16 +143,30 @@ cache entries are immutable tuples ``(key, context, size, view)`` read once per 
 never paired with another store's context (wasmtime would abort the process on a store
 mismatch). The C calls made inside a callback keep the GIL: they are short and never call back.
 
-Cost (see ``benchmarks/bench_hostcall.py``): the fast path is about 0.3 us a call plus the
-Python function; ``memory=`` adds about 0.8 us (two C calls, the export lookup and the size
-check, are most of it: ctypes spends some 0.1 us per argument converted).
+The C trampoline
+----------------
+When the optional extension ``_hostcall_c`` is built (``setup.py``; it needs a C compiler at
+install), wasmtime calls one C function for every definition without memory or with a
+``MemoryBinding``, instead of a ctypes callback. It converts the argument slots, checks a bound
+memory's size with a plain C call and calls ``func`` directly; everything else (an unbound
+binding, results it does not recognise, exceptions) it hands to the Python code of this module,
+which stays the reference and serves alone when the extension is missing or
+``WASI_NOTEBOOK_PURE_PYTHON=1`` is set. ``NATIVE`` says which is in use.
+
+Cost (see ``benchmarks/bench_hostcall.py``, measured on a 2-core machine): through ctypes the
+fast path is about 0.3 us a call plus the Python function, a bound memory adds about 0.4 us (the
+ctypes call that checks its size) and a memory found by export name about 0.8 us (the export
+lookup too: ctypes spends some 0.1 us per argument converted). Through the C trampoline a call
+costs about 0.08 us, 0.1 us with a bound memory; a memory found by export name still goes
+through ctypes.
 
 Ownership and lifetime
 ----------------------
 Every definition gets its own ctypes callback object (a function generated for its signature)
 and its own ``FuncType`` (wasmtime ties a ``FuncType`` to the first engine that uses it: reusing
 one with another engine aborts the process).
-wasmtime keeps a ``void *data`` (an integer key here) and calls our module-wide finalizer with it
+wasmtime keeps a ``void *data`` (an integer key here; for the C trampoline, the address of the
+definition's C record) and calls our module-wide finalizer with it
 when the last user of the definition is gone (the linker *and* every instance created from it for
 ``define``; the store for ``new_func``). Until then the callback object, and through it
 ``func``, is held in the registry ``_LIVE``; the finalizer removes the entry. If the definition
@@ -175,6 +189,7 @@ import contextlib
 import ctypes
 import itertools
 import linecache
+import os
 import struct
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -267,6 +282,24 @@ _caller_context = _bind("wasmtime_caller_context", ctypes.PYFUNCTYPE(_vp, _vp))
 _memory_data = _bind("wasmtime_memory_data", ctypes.PYFUNCTYPE(_vp, _vp, _vp))
 _memory_data_size = _bind("wasmtime_memory_data_size", ctypes.PYFUNCTYPE(_size_t, _vp, _vp))
 _trap_new = _bind("wasmtime_trap_new", ctypes.PYFUNCTYPE(_vp, ctypes.c_char_p, _size_t))
+
+
+def _load_native() -> Any:
+    """The C trampoline (``_hostcall_c``, built at install when a C compiler is there), or None:
+    then every definition gets a ctypes callback. ``WASI_NOTEBOOK_PURE_PYTHON=1`` forces that."""
+    if os.environ.get("WASI_NOTEBOOK_PURE_PYTHON"):
+        return None
+    try:
+        from . import _hostcall_c  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    _hostcall_c.set_data_size(ctypes.cast(_wffi.dll.wasmtime_memory_data_size, _vp).value)
+    return _hostcall_c
+
+
+_native = _load_native()
+_TRAMPOLINE = _CALLBACK(_native.TRAMPOLINE) if _native is not None else None
+NATIVE = _native is not None  # whether calls go through the C trampoline
 
 
 # --------------------------------------------------------------------------------------------
@@ -538,14 +571,16 @@ class MemoryBinding:
 
     def __init__(self, export: str = "memory") -> None:
         self.export = export
-        self.state: list[Any] | None = None  # [context, &memory, size of the view, view]
+        self.state: list[Any] | None = None  # see bind()
         self._keep: Any = None
 
     def bind(self, store: wasmtime.Store, memory: wasmtime.Memory) -> None:
         handle = memory._memory  # the wasmtime_memory_t; kept alive with the store below
         self._keep = (store, handle)
         context = ctypes.cast(store._context(), _vp)
-        self.state = [context, _vp(ctypes.addressof(handle)), -1, _EMPTY]
+        address = ctypes.addressof(handle)
+        # [context, &memory, size of the view, view, and the two pointers as ints (for C)]
+        self.state = [context, _vp(address), -1, _EMPTY, context.value, address]
 
     def unbind(self) -> None:
         self.state = None
@@ -697,9 +732,38 @@ def _make_callback(py_func: Callable[..., Any], params: tuple[str, ...],
         # Let tracebacks show the generated lines (a handful of variants, registered once).
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     exec(code, names)  # defines names["callback"], whose globals are ``names``
-    cfunc = _CALLBACK(names["callback"])
+    callback = names["callback"]
+    if _native is not None and (memory is None or binding is not None):
+        # The C trampoline takes the call; this module's callback serves it while the binding
+        # is unbound, and packs any result the trampoline will not (see _hostcall_c.c).
+        results_struct = _slots_struct(results) if nres else None
+
+        def store_results(r: Any, addr: int) -> None:
+            if results_struct is None:
+                raise bad_result(r, None)
+            view = memoryview(slots_type.from_address(addr)).cast("B")
+            try:
+                results_struct.pack_into(view, 0, *(r if nres > 1 else (r,)))
+            except (struct.error, TypeError, ValueError) as e:
+                raise bad_result(r, e) from e
+
+        codes = "".join(_TYPES[t][0] for t in params), "".join(_TYPES[t][0] for t in results)
+        env = _native.make_env(py_func, callback, binding, _trap_for, store_results, where, *codes)
+        return _NativeCallback(env, (callback, keep))
+    cfunc = _CALLBACK(callback)
     cfunc._hostcall_keep = (py_func, keep)  # type: ignore[attr-defined]
     return cfunc
+
+
+class _NativeCallback:
+    """A definition served by the C trampoline: its Env (in a capsule) and what must live with it."""
+
+    __slots__ = ("env", "address", "keep")
+
+    def __init__(self, env: Any, keep: Any) -> None:
+        self.env = env
+        self.address = _native.env_address(env)
+        self.keep = keep
 
 
 # --------------------------------------------------------------------------------------------
@@ -738,6 +802,10 @@ def _prepare(params: Sequence[str], results: Sequence[str], func: Callable[..., 
     if memory is not None and not isinstance(memory, (str, MemoryBinding)):
         raise TypeError("memory must be an export name (str), a MemoryBinding or None")
     cfunc = _make_callback(func, p, r, memory, where)
+    if isinstance(cfunc, _NativeCallback):
+        # The Env's address is the data wasmtime hands to the trampoline and to the finalizer.
+        _LIVE[cfunc.address] = cfunc
+        return cfunc.address, _TRAMPOLINE, _functype(p, r)
     key = next(_keys)
     _LIVE[key] = cfunc
     return key, cfunc, _functype(p, r)
