@@ -16,11 +16,11 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
-import os
 import subprocess
 import tempfile
 from pathlib import Path
 
+from .cache import cache_dir as user_cache_dir, store
 from .guests.build import zig_command
 
 __all__ = ["CFLAGS", "CompileError", "ZigMissing", "compile_c", "cache_dir"]
@@ -45,10 +45,7 @@ class ZigMissing(CompileError):
 
 def cache_dir() -> Path:
     """``$WASI_NOTEBOOK_C_CACHE``, else ``wasi-notebook/c`` in the user's cache folder."""
-    if os.environ.get("WASI_NOTEBOOK_C_CACHE"):
-        return Path(os.environ["WASI_NOTEBOOK_C_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "wasi-notebook" / "c"
+    return user_cache_dir("c")
 
 
 def _zig_version() -> str:
@@ -83,11 +80,5 @@ def compile_c(source: str, *, cache: Path | None = None) -> bytes:
             counted = f"{errors} error{'s' if errors != 1 else ''}" if errors else "it failed"
             raise CompileError(f"the C source does not compile ({counted})", diagnostics)
         data = Path(tmp, "cell.wasm").read_bytes()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f".{key}.{os.getpid()}.tmp"
-        partial.write_bytes(data)
-        os.replace(partial, built)  # atomic: a reader never sees half a module
-    except OSError:
-        pass  # no writable cache: build again next time
+    store(built, data)
     return data
