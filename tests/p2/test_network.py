@@ -229,3 +229,27 @@ def test_the_policy_lists_its_functions_without_a_host():
     table = NetworkPolicy(None).interfaces()
     assert "handle" in table["wasi:http/outgoing-handler"]
     assert isinstance(Fields().view(), Fields)
+
+
+# -- end to end: a native guest tries the network ---------------------------------------------
+
+
+def test_a_native_guest_is_denied_tcp_dns_and_http():
+    from wasi_notebook import Session
+
+    from . import pyguests
+
+    wasm = pyguests.build("network_denied")
+    session = Session()
+    pyguests.precompile(session, wasm)
+    result = session.run(session.load(wasm, name="network_denied"), [])
+    assert result.trap is None, result.stderr.decode()[-2000:]
+    assert result.stdout.decode().splitlines() == [
+        "tcp connect: access_denied",
+        "dns lookup example.com: access_denied",
+        "header host: HeaderError_Forbidden",
+        "request headers: [('user-agent', b'network-denied/1'), ('accept', b'text/plain')]",
+        "http POST https://example.com/submit: ErrorCode_HttpRequestDenied",
+    ]
+    assert result.exit_code == 0  # the guest exits 1 if any attempt got through
+    assert str(result.diff) == "(no changes)"
