@@ -127,7 +127,7 @@ def run_command(args) -> int:
     session = Session()
     fs = session.fs
     try:
-        guest = session.load(args.guest)
+        guest = session.load(args.guest, backend=args.backend)
     except LoadError as e:
         raise UsageError(str(e)) from None
     for host, _, memfs_path in mounts:

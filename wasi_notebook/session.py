@@ -65,6 +65,8 @@ class Guest:
     module: wasmtime.Module = dataclasses.field(repr=False)
     imports: tuple[tuple[str, str, str], ...] = dataclasses.field(repr=False)
     exports: tuple[tuple[str, str], ...] = dataclasses.field(repr=False)
+    #: A component's imports our preview2 host does not provide yet: only backend="native" runs it.
+    missing: tuple[str, ...] = dataclasses.field(default=(), repr=False)
 
     @property
     def wasi_imports(self) -> list[str]:
@@ -162,20 +164,23 @@ class Session:
 
     # -- loading -----------------------------------------------------------------------------
 
-    def load(self, source, *, name: str | None = None) -> Guest:
+    def load(self, source, *, name: str | None = None, backend: str = "memfs") -> Guest:
         """Load a guest from a path, wasm bytes, or WAT text. Compiled once per content.
 
         Raises LoadError: not a wasm file (says what it looks like), invalid wasm, or an import
-        this host does not provide (named).
+        this host does not provide (named; with ``backend="native"`` a component may import what
+        only wasmtime's own preview2 provides).
         """
         data, default_name = _read_source(source)
         digest = hashlib.sha256(data).hexdigest()
         cached = self._cache.get(digest)
+        if cached is not None and cached.missing and backend != "native":
+            raise LoadError(_missing_message(name or default_name, cached.missing))
         if cached is not None:
             wanted = name or default_name
             return cached if wanted == cached.name else dataclasses.replace(cached, name=wanted)
         if data.startswith(_COMPONENT_MAGIC):
-            guest = self._load_component(data, digest, name or default_name)
+            guest = self._load_component(data, digest, name or default_name, backend)
             self._cache[digest] = guest
             return guest
         if not data.startswith(_MODULE_MAGIC):
@@ -192,21 +197,20 @@ class Session:
         self._cache[digest] = guest
         return guest
 
-    def _load_component(self, data: bytes, digest: str, name: str) -> Guest:
+    def _load_component(self, data: bytes, digest: str, name: str, backend: str) -> Guest:
         from .p2.link import missing_imports
 
         engine = self._engine(False)
         component = self._compile_component(data, digest, fuel=False, name=name)
-        missing = missing_imports(engine, component)
-        if missing:
-            raise LoadError(f"{name} imports {', '.join(missing)}, which wasi-notebook's preview2 host "
-                            "does not provide")
+        missing = tuple(missing_imports(engine, component))
+        if missing and backend != "native":
+            raise LoadError(_missing_message(name, missing))
         imports = tuple((n, "", "instance") for n in component.type.imports(engine))
         exports = tuple((n, "instance") for n in component.type.exports(engine))
         if not any(n.partition("@")[0] == "wasi:cli/run" for n, _ in exports):
             raise LoadError(f"{name} is a preview2 component that exports no wasi:cli/run: "
                             "only command components can run")
-        return Guest(name, "component", len(data), digest, data, component, imports, exports)
+        return Guest(name, "component", len(data), digest, data, component, imports, exports, missing)
 
     def _compile_component(self, data: bytes, digest: str, *, fuel: bool, name: str = "guest"):
         from wasmtime.component import Component
@@ -307,7 +311,7 @@ class Session:
         guest does.
         """
         if not isinstance(guest, Guest):
-            guest = self.load(guest)
+            guest = self.load(guest, backend=backend)
         if guest.kind == "component" and backend != "native":
             if backend != "memfs" or faults:
                 raise ValueError("components run on wasi-notebook's own host (backend='memfs', without fault "
@@ -460,6 +464,11 @@ def _unnamed(name: str) -> str:
     """wasmtime's text names a function without a name ``<wasm function N>``; a Trap's frame
     gives only N, which _describe_trap writes ``<func N>``."""
     return re.sub(r"^<wasm function (\d+)>$", r"<func \1>", name)
+
+
+def _missing_message(name: str, missing: tuple[str, ...]) -> str:
+    return (f"{name} imports {', '.join(missing)}, which wasi-notebook's preview2 host does not provide "
+            "(backend='native' runs it on wasmtime's)")
 
 
 def _first_line(e: BaseException) -> str:
