@@ -81,3 +81,16 @@ def test_input_knows_its_end_as_soon_as_it_is_read() -> None:
     interactive = InputSource(b"ab", lambda: None)
     interactive.read(5)
     assert not interactive.eof  # more may come when asked
+
+
+def test_wait_asks_for_more_without_consuming() -> None:
+    answers = [b"typed\n", None]
+    source = InputSource(b"", more=lambda: answers.pop(0))
+    assert source.ready() == 0 and not source.eof
+    source.wait()
+    assert source.ready() == 6 and source.consumed == 0
+    source.wait()  # bytes are ready: nothing is asked
+    assert answers == [None]
+    assert source.read(10) == b"typed\n"
+    source.wait()
+    assert source.eof and source.ready() == 0

@@ -46,6 +46,10 @@ class InputSource:
         """Bytes readable without asking for more (0 also at the end)."""
         return len(self._buffer) - self._pos
 
+    def wait(self) -> None:
+        """Block (asking ``more``) until bytes are ready or the end is reached; consumes nothing."""
+        self._fill()
+
     @property
     def interactive(self) -> bool:
         return self._more is not None

@@ -1,132 +1,86 @@
-"""The preview2 host's functions called directly (as a component would, by rep), over a MemFs:
-the ones the adapted guests in test_session.py do not reach."""
+"""wasi_notebook.p2.host: Preview2 composes the interface modules into one table that serves
+every function of the WASI 0.2 interfaces it covers."""
+
+import inspect
 
 import pytest
 
-from wasi_notebook import MemFs
-from wasi_notebook.clocks import VirtualClocks
-from wasi_notebook.ctx import WasiCtx
+from wasi_notebook.p2 import cli, clocks, filesystem, io, random
 from wasi_notebook.p2.host import GuestExit, Preview2
-from wasi_notebook.p2.link import answer
-from wasi_notebook.p2.values import Err, Ok, Variant
 
+from .hostenv import FS, call, make_host, ok_rep, preopen
 
-@pytest.fixture
-def host():
-    fs = MemFs()
-    fs.path("/data").mkdir()
-    fs.path("/data/a.txt").write_text("alpha")
-    return Preview2(WasiCtx(fs, preopens={"/": "/data"}, deterministic=True, seed=3))
+D = "[method]descriptor."
+IN, OUT = "[method]input-stream.", "[method]output-stream."
 
-
-FS = "wasi:filesystem/types"
-# The functions whose WIT result is a ``result``: called as the linker's wrapper calls them, so a
-# WasiError they raise comes back as the interface's Err case.
-RESULTS = {
-    "[method]input-stream.read", "[method]input-stream.skip", "[method]output-stream.check-write",
-    "[method]output-stream.write", "[method]output-stream.write-zeroes",
+#: Every function of these interfaces in the 0.2.x WIT, by the name a component imports it under.
+WIT = {
+    "wasi:cli/environment": {"get-arguments", "get-environment", "initial-cwd"},
+    "wasi:cli/exit": {"exit", "exit-with-code"},
+    "wasi:cli/stdin": {"get-stdin"},
+    "wasi:cli/stdout": {"get-stdout"},
+    "wasi:cli/stderr": {"get-stderr"},
+    "wasi:cli/terminal-input": set(),
+    "wasi:cli/terminal-output": set(),
+    "wasi:cli/terminal-stdin": {"get-terminal-stdin"},
+    "wasi:cli/terminal-stdout": {"get-terminal-stdout"},
+    "wasi:cli/terminal-stderr": {"get-terminal-stderr"},
+    "wasi:clocks/monotonic-clock": {"now", "resolution", "subscribe-instant", "subscribe-duration"},
+    "wasi:clocks/wall-clock": {"now", "resolution"},
+    "wasi:random/random": {"get-random-bytes", "get-random-u64"},
+    "wasi:random/insecure": {"get-insecure-random-bytes", "get-insecure-random-u64"},
+    "wasi:random/insecure-seed": {"insecure-seed"},
+    "wasi:io/error": {"[method]error.to-debug-string"},
+    "wasi:io/poll": {"[method]pollable.ready", "[method]pollable.block", "poll"},
+    "wasi:io/streams": {IN + n for n in ("read", "blocking-read", "skip", "blocking-skip", "subscribe")} | {
+        OUT + n for n in ("check-write", "write", "blocking-write-and-flush", "flush", "blocking-flush",
+                          "subscribe", "write-zeroes", "blocking-write-zeroes-and-flush", "splice",
+                          "blocking-splice")},
+    "wasi:filesystem/preopens": {"get-directories"},
+    "wasi:filesystem/types": {D + n for n in (
+        "read-via-stream", "write-via-stream", "append-via-stream", "advise", "sync-data", "get-flags",
+        "get-type", "set-size", "set-times", "read", "write", "read-directory", "sync", "create-directory-at",
+        "stat", "stat-at", "set-times-at", "link-at", "open-at", "readlink-at", "remove-directory-at",
+        "rename-at", "symlink-at", "unlink-file-at", "is-same-object", "metadata-hash", "metadata-hash-at")} | {
+        "[method]directory-entry-stream.read-directory-entry", "filesystem-error-code"},
 }
 
 
-def call(host, interface, name, *args):
-    func = host.interfaces()[interface][name]
-    if interface == FS and name.startswith("[method]descriptor.") or name in RESULTS:
-        return answer(host, interface, func, *args)
-    return func(*args)
+def test_every_function_of_the_interfaces_is_served():
+    table = make_host().interfaces()
+    for interface, names in WIT.items():
+        assert set(table[interface]) == names, interface
 
 
-def rep(handle):
-    return handle.rep
+def test_the_table_can_be_listed_before_the_host_is_set_up():
+    # link.missing_imports lists it on an instance whose __init__ has not run
+    table = Preview2.interfaces(Preview2.__new__(Preview2))
+    assert set(WIT) <= set(table)
 
 
-def preopen(host):
-    [(handle, guest_path)] = call(host, "wasi:filesystem/preopens", "get-directories")
-    assert guest_path == "/"
-    return rep(handle)
+def test_the_modules_method_names_do_not_collide():
+    seen: dict[str, str] = {}
+    for module, part in [(cli, cli.CliHost), (clocks, clocks.ClocksHost), (random, random.RandomHost),
+                         (io, io.IoHost), (filesystem, filesystem.FilesystemHost)]:
+        for name, value in vars(part).items():
+            if inspect.isfunction(value):
+                assert name not in seen, f"{name} is in both {seen[name]} and {module.__name__}"
+                seen[name] = module.__name__
 
 
-
-
-def test_random_is_seeded_and_sized(host):
-    first = call(host, "wasi:random/random", "get-random-bytes", 16)
-    assert len(first) == 16
-    again = Preview2(WasiCtx(MemFs(), deterministic=True, seed=3))
-    assert call(again, "wasi:random/random", "get-random-bytes", 16) == first
-    assert 0 <= call(host, "wasi:random/random", "get-random-u64") < 2**64
-
-
-def test_clocks_read_the_context(host):
-    clocks = host.ctx.clocks
-    assert isinstance(clocks, VirtualClocks)
-    before = clocks.elapsed
-    assert call(host, "wasi:clocks/monotonic-clock", "now") == before + clocks.step_ns
-    now = call(host, "wasi:clocks/wall-clock", "now")
-    assert now.seconds * 10**9 + now.nanoseconds == clocks.start_ns + clocks.elapsed
-    assert call(host, "wasi:clocks/monotonic-clock", "resolution") == clocks.step_ns
-
-
-def test_stat_at_and_types(host):
+def test_close_all_closes_every_handle_children_first():
+    host = make_host()
     d = preopen(host)
-    st = call(host, FS, "[method]descriptor.stat-at", d, {"symlink-follow"}, "a.txt")
-    assert isinstance(st, Ok) and st.value.size == 5 and getattr(st.value, "link-count") == 1
-    assert getattr(st.value, "type") == "regular-file"
-    assert call(host, FS, "[method]descriptor.stat-at", d, set(), "nope") == Err("no-entry")
-    assert call(host, FS, "[method]descriptor.get-type", d) == Ok("directory")
-    assert call(host, FS, "[method]descriptor.get-flags", d) == Ok({"read", "mutate-directory"})
+    f = ok_rep(call(host, FS, D + "open-at", d, set(), "a.txt", set(), {"read"}))
+    call(host, FS, D + "read-via-stream", f, 0)
+    call(host, FS, D + "read-directory", d)
+    inode = host.table.get(f, filesystem.Descriptor).handle.inode
+    assert inode.opens == 1
+    host.close_all()
+    assert len(host.table) == 0 and inode.opens == 0
 
 
-def test_directory_changes_need_mutate_directory(host):
-    d = preopen(host)
-    assert call(host, FS, "[method]descriptor.create-directory-at", d, "sub") == Ok(None)
-    assert host.ctx.fs.path("/data/sub").is_dir()
-    assert call(host, FS, "[method]descriptor.create-directory-at", d, "sub") == Err("exist")
-    assert call(host, FS, "[method]descriptor.remove-directory-at", d, "sub") == Ok(None)
-    assert call(host, FS, "[method]descriptor.unlink-file-at", d, "a.txt") == Ok(None)
-    assert not host.ctx.fs.path("/data/a.txt").exists()
-    host.ctx.fs.path("/data/ro").mkdir()
-    opened = call(host, FS, "[method]descriptor.open-at", d, set(), "ro", {"directory"}, {"read"})
-    ro = rep(opened.value)
-    assert call(host, FS, "[method]descriptor.create-directory-at", ro, "x") == Err("not-permitted")
-    assert not host.ctx.fs.path("/data/ro/x").exists()
-
-
-def test_open_create_write_and_read_through_streams(host):
-    d = preopen(host)
-    opened = call(host, FS, "[method]descriptor.open-at", d, set(), "new.txt", {"create"}, {"write"})
-    f = rep(opened.value)
-    out = rep(call(host, FS, "[method]descriptor.write-via-stream", f, 0).value)
-    io = "wasi:io/streams"
-    assert call(host, io, "[method]output-stream.check-write", out) == Ok(1 << 20)
-    assert call(host, io, "[method]output-stream.write", out, b"hello") == Ok(None)
-    assert call(host, io, "[method]output-stream.write-zeroes", out, 2) == Ok(None)
-    assert host.ctx.fs.path("/data/new.txt").read_bytes() == b"hello\0\0"
-    # a descriptor opened for writing only cannot be read
-    assert call(host, FS, "[method]descriptor.read-via-stream", f, 0) == Err("bad-descriptor")
-    reader = call(host, FS, "[method]descriptor.open-at", d, set(), "new.txt", set(), {"read"})
-    inp = rep(call(host, FS, "[method]descriptor.read-via-stream", rep(reader.value), 1).value)
-    assert call(host, io, "[method]input-stream.skip", inp, 1) == Ok(1)
-    assert call(host, io, "[method]input-stream.read", inp, 10) == Ok(b"llo\0\0")
-    assert call(host, io, "[method]input-stream.read", inp, 10) == Err(Variant("closed"))
-
-
-def test_writing_needs_mutate_directory_on_the_parent(host):
-    d = preopen(host)
-    host.ctx.fs.path("/data/ro").mkdir()
-    ro = rep(call(host, FS, "[method]descriptor.open-at", d, set(), "ro", {"directory"}, {"read"}).value)
-    assert call(host, FS, "[method]descriptor.open-at", ro, set(), "f", {"create"}, {"write"}) == Err("not-permitted")
-
-
-def test_exit_ends_the_run_with_its_status(host):
-    with pytest.raises(GuestExit) as info:
-        call(host, "wasi:cli/exit", "exit", Variant("err"))
-    assert info.value.code == 1
-    with pytest.raises(GuestExit) as info:
-        call(host, "wasi:cli/exit", "exit", Variant("ok"))
-    assert info.value.code == 0
-
-
-def test_environment(host):
-    env = host.interfaces()["wasi:cli/environment"]
-    assert env["get-arguments"]() == ["guest"]
-    assert env["get-environment"]() == []
-    assert env["initial-cwd"]() is None
+def test_guest_exit_is_importable_from_host():
+    with pytest.raises(GuestExit):
+        call(make_host(), "wasi:cli/exit", "exit-with-code", 3)
+    assert call(make_host(), "wasi:clocks/monotonic-clock", "resolution") > 0

@@ -340,8 +340,14 @@ class MemFs:
             raise WasiError(Errno.PERM, path, "directories cannot have hard links")
         dst.parent.attach(dst.name, src.inode, self.clock())
 
-    def symlink_at(self, target: str, base: Directory, path: str, *, rooted: bool = False) -> Symlink:
-        """Make a symbolic link to ``target`` (stored as given; confinement applies when followed)."""
+    def symlink_at(self, target: str, base: Directory, path: str, *, rooted: bool = False,
+                   relative_only: bool = False) -> Symlink:
+        """Make a symbolic link to ``target`` (stored as given; confinement applies when followed).
+        ``relative_only`` (a guest's call): NOTCAPABLE for an absolute target."""
+        if relative_only and target.startswith("/"):
+            # Following it would be NOTCAPABLE anyway; refusing it here keeps such links out of
+            # folders that are written back to the host.
+            raise WasiError(Errno.NOTCAPABLE, target, "a symbolic link cannot point to an absolute path")
         if not target:
             raise WasiError(Errno.NOENT, path, "a symbolic link needs a target")
         if "\0" in target:
@@ -364,15 +370,22 @@ class MemFs:
         dst.parent.attach(dst.name, link, link.ctime)
         return link  # type: ignore[return-value]
 
-    def readlink_at(self, base: Directory, path: str, *, rooted: bool = False) -> str:
+    def readlink_at(self, base: Directory, path: str, *, rooted: bool = False, relative_only: bool = False) -> str:
         """The target of a symbolic link. INVAL if it is not one; ``link/`` names what the link
-        points to (NOTDIR unless that is a directory, then INVAL), as on Linux."""
+        points to (NOTDIR unless that is a directory, then INVAL), as on Linux.
+        ``relative_only`` (a guest's call): NOTCAPABLE for an absolute target."""
         r = self._existing(base, path, rooted)
         if r.slash and r.inode.type is not FileType.DIRECTORY:
             raise WasiError(Errno.NOTDIR, path, "a trailing '/' names a directory")
         if r.inode.type is not FileType.SYMBOLIC_LINK:
             raise WasiError(Errno.INVAL, path, "not a symbolic link")
-        return r.inode.target  # type: ignore[union-attr]
+        target = r.inode.target  # type: ignore[union-attr]
+        if relative_only and target.startswith("/"):
+            # Only a link imported from a host folder can hold an absolute target (guests cannot
+            # make one): it names a host path, which the guest is not to learn. wasmtime refuses
+            # these too.
+            raise WasiError(Errno.NOTCAPABLE, path, "the link's target is an absolute path outside the sandbox")
+        return target
 
     def set_times_at(self, base: Directory, path: str, atime=None, mtime=None, *, follow: bool = True,
                      rooted: bool = False) -> None:

@@ -3,7 +3,6 @@ descriptor through MemFs, whose resolver keeps it inside that directory."""
 
 from __future__ import annotations
 
-from ..errors import Errno, WasiError
 from .defs import Fdflags, Lookupflags, Oflags, Rights, as_ints
 from .fdcalls import times_from_flags
 from .fds import Fd
@@ -93,23 +92,13 @@ class PathCalls(HostState):
                      new_path_len: int) -> None:
         target = self.path(mem, old_path_ptr, old_path_len)
         base = self.directory(fd, R.PATH_SYMLINK)
-        if target.startswith("/"):
-            # Following it would be NOTCAPABLE anyway; refusing it here keeps such links out of
-            # folders that are written back to the host.
-            raise WasiError(Errno.NOTCAPABLE, target, "a symbolic link cannot point to an absolute path")
-        self.fs.symlink_at(target, base, self.path(mem, new_path_ptr, new_path_len))
+        self.fs.symlink_at(target, base, self.path(mem, new_path_ptr, new_path_len), relative_only=True)
 
     def path_readlink(self, mem, fd: int, path_ptr: int, path_len: int, buf: int, buf_len: int) -> int:
         base = self.directory(fd, R.PATH_READLINK)
         # a target imported from a host folder may not be UTF-8: the guest gets its bytes
         path = self.path(mem, path_ptr, path_len)
-        target = self.fs.readlink_at(base, path)
-        if target.startswith("/"):
-            # Only a link imported from a host folder can hold an absolute target (path_symlink
-            # refuses them): it names a host path, which the guest is not to learn. wasmtime
-            # refuses these too.
-            raise WasiError(Errno.NOTCAPABLE, path, "the link's target is an absolute path outside the sandbox")
-        target = target.encode("utf-8", "surrogateescape")
+        target = self.fs.readlink_at(base, path, relative_only=True).encode("utf-8", "surrogateescape")
         out = guest_slice(mem, buf, buf_len)
         count = min(len(target), buf_len)  # cut to the buffer, as readlink(2) does
         out[:count] = target[:count]
