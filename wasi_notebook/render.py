@@ -16,6 +16,7 @@ from rich.tree import Tree
 
 from .memfs import FileType, MemPath
 from .memfs.diff import CREATED, DELETED, METADATA, MODIFIED, MOVED, Diff
+from .trace import split_function
 
 __all__ = ["tree", "diff_table", "guest_table", "result_summary", "coverage_table", "trace_text", "human_size"]
 
@@ -112,17 +113,29 @@ STATUS_STYLES = {"called": "green", "called with errors": "yellow", "imported": 
 
 
 def group_of(function: str) -> str:
+    """A preview1 function's group (:data:`GROUPS`); a component's function's interface."""
+    interface, _ = split_function(function)
+    if interface is not None:
+        return interface
     for name, prefixes in GROUPS:
         if function.startswith(prefixes):
             return name
     return "other"
 
 
+def function_label(function: str) -> str:
+    """How a coverage view names a function: ``fd_write``; for a component's, its name without
+    its interface and ``[method]`` (``descriptor.open-at``)."""
+    name = split_function(function)[1]
+    return name.removeprefix("[method]")
+
+
 def coverage_table(coverage) -> Table:
-    """The functions a guest imported, by group, with calls and errnos; the rest counted below."""
+    """The functions a guest imported, by group (a component's: by interface), with calls and
+    errors; the rest counted below."""
     table = Table(title=f"{coverage.interface} coverage: {coverage.summary()}", title_justify="left",
                   show_edge=False, caption_justify="left")
-    table.add_column("group", style="dim")
+    table.add_column("interface" if coverage.interface != "preview1" else "group", style="dim")
     table.add_column("function")
     table.add_column("calls", justify="right")
     table.add_column("errors")
@@ -133,23 +146,33 @@ def coverage_table(coverage) -> Table:
             continue
         group = group_of(function)
         errors = ", ".join(f"{label}×{n}" for label, n in coverage.errors(function).items())
-        table.add_row(group if group != last_group else "", Text(function, style=STATUS_STYLES[status]),
+        table.add_row(group if group != last_group else "", Text(function_label(function), style=STATUS_STYLES[status]),
                       str(coverage.calls(function)) if coverage.calls(function) else "-", errors)
         last_group = group
-    missing = len(coverage.functions) - len(coverage.imported)
-    table.caption = f"{missing} of {len(coverage.functions)} functions not imported"
+    if coverage.interface == "preview1":
+        missing = len(coverage.functions) - len(coverage.imported)
+        table.caption = f"{missing} of {len(coverage.functions)} functions not imported"
+    else:
+        uncalled = len(coverage.functions) - len(coverage.called)
+        table.caption = f"{uncalled} of the {len(coverage.functions)} imported functions not called"
     return table
 
 
 def guest_table(guest) -> Table:
     """What a loaded guest is: its kind and size, its exports, and the preview1 functions it
-    imports by group (those are all it can ask of the host)."""
-    table = Table(title=f"{guest.name}: preview1 {guest.kind}, {human_size(guest.size)}",
+    imports by group (those are all it can ask of the host); a component's imported interfaces."""
+    kind = "preview1 module" if guest.kind == "module" else "preview2 component"
+    table = Table(title=f"{guest.name}: {kind}, {human_size(guest.size)}",
                   title_justify="left", show_edge=False, show_header=False)
     table.add_column("what", style="dim")
     table.add_column("value", overflow="fold")
     table.add_row("sha256", guest.sha256[:16])
     table.add_row("exports", ", ".join(f"{name} ({kind})" for name, kind in guest.exports) or "(none)")
+    if guest.kind == "component":
+        table.add_row("imports", f"{len(guest.imports)} interfaces")
+        for name, _, _ in guest.imports:
+            table.add_row("", name)
+        return table
     imports = guest.wasi_imports
     by_group: dict[str, list[str]] = {}
     for function in imports:
@@ -185,7 +208,7 @@ def trace_text(trace, limit: int | None = 40) -> Text:
         if limit is not None and record.seq > limit:
             text.append(f"... {len(trace) - limit} more calls\n", style="dim")
             break
-        style = "red" if record.errno is not None and not record.ok else None
+        style = "red" if record.failed else None
         style = "magenta" if record.injected else style
         text.append(f"{record.seq:>5}  ", style="dim")
         text.append(record.text() + "\n", style=style)

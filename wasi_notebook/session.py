@@ -313,12 +313,13 @@ class Session:
         if not isinstance(guest, Guest):
             guest = self.load(guest, backend=backend)
         if guest.kind == "component" and backend != "native":
-            if backend != "memfs" or faults:
-                raise ValueError("components run on wasi-notebook's own host (backend='memfs', without fault "
-                                 "injection) or on wasmtime's (backend='native')")
+            if backend != "memfs":
+                raise ValueError("components run on wasi-notebook's own host (backend='memfs') or on "
+                                 "wasmtime's (backend='native')")
             return self._run_component(guest, list(args), stdin=stdin, env=env, preopens=preopens,
                                        deterministic=deterministic, seed=seed, fuel=fuel, timeout=timeout,
-                                       max_memory=max_memory, on_stdout=on_stdout, on_stderr=on_stderr)
+                                       max_memory=max_memory, on_stdout=on_stdout, on_stderr=on_stderr,
+                                       faults=faults, trace=trace, max_records=max_records)
         rules = [f if isinstance(f, FaultRule) else parse_fault(f, P1_FUNCTIONS) for f in faults]
         preopens = dict(preopens) if preopens is not None else {"/": "/"}
         if backend == "native":
@@ -385,10 +386,12 @@ class Session:
                          coverage, snapshot.diff(), duration, trap, backtrace)
 
     def _run_component(self, guest: Guest, args: list[str], *, stdin, env, preopens, deterministic, seed,
-                       fuel, timeout, max_memory, on_stdout, on_stderr) -> RunResult:
-        """Run a preview2 command component on the p2 host (no trace or coverage yet)."""
+                       fuel, timeout, max_memory, on_stdout, on_stderr, faults=(), trace=True,
+                       max_records=DEFAULT_MAX_RECORDS) -> RunResult:
+        """Run a preview2 command component on the p2 host, traced (each call of each imported
+        interface's functions) and covered, with ``faults`` (ValueError for a bad rule)."""
         from .p2.host import GuestExit, Preview2
-        from .p2.link import COMMAND_EXPORT, link
+        from .p2.link import COMMAND_EXPORT, link, observe
 
         ctx = WasiCtx(
             self.fs, args=[guest.name, *args], env=env, preopens=dict(preopens) if preopens is not None else {"/": "/"},
@@ -397,10 +400,11 @@ class Session:
         )
         engine = self._engine(fuel is not None)
         component = self._compile_component(guest.wasm, guest.sha256, fuel=fuel is not None, name=guest.name)
+        observer = observe(engine, component, faults=faults, record=trace, max_records=max_records)
         store = self._store(engine, fuel, max_memory)
         host = Preview2(ctx)
         try:
-            linker = link(engine, component, host)
+            linker = link(engine, component, host, observer)
         except LookupError as e:
             raise LoadError(f"{guest.name}: {e}") from None
         run_name = next((n for n, _ in guest.exports if n.partition("@")[0] == COMMAND_EXPORT), None)
@@ -429,9 +433,9 @@ class Session:
             self.fs.clock = saved_clock
         if exit_code is not None and status:
             exit_code = status[0]
-        # Not observed yet: an empty trace, and a coverage of no functions rather than of preview1's.
-        trace_obj = Observer([], record=False).trace()
-        coverage = Coverage([], [], {}, interface="preview2")
+        trace_obj = observer.trace()
+        coverage = Coverage(observer.functions, observer.functions, trace_obj.counts(), interface="preview2",
+                            imports=[n for n, _, _ in guest.imports])
         return RunResult(guest, ctx.args, exit_code, ctx.stdout.getvalue(), ctx.stderr.getvalue(), trace_obj,
                          coverage, snapshot.diff(), duration, trap, backtrace)
 

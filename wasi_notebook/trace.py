@@ -6,9 +6,15 @@ memory at call time, result or errno, duration); decoding into names and strings
 someone looks, so tracing stays cheap on the hot path.
 
 This module knows no ABI: the adapter that installs the functions (preview1, preview2) hands in
-each function's signature (``name`` and ``params`` with ``name`` and ``kind``), a ``capture``
-function for what must be read from memory at call time (paths, the first bytes written), and
-a decoder that renders arguments and results for people (see ``p1/describe.py``).
+each function's signature (``name`` and ``params`` with ``name``; a preview2 one also names its
+``interface``, its ``function`` there and the short name it is ``shown_as``), a ``capture`` function for
+what must be read from memory at call time (paths, the first bytes written), a decoder that
+renders arguments and results for people (``p1/describe.py``, ``p2/describe.py``), and the
+table of its outcomes. A call's outcome is one small int: 0 for success, a positive code for a
+failure, negative for a call that did not return. Preview1's codes are its errno numbers
+(:data:`ERRNOS`, so its wrappers store what the call returns, at no cost); preview2's failures
+are named error cases (``no-entry``, ``closed``), numbered as they first occur by an
+:class:`OutcomeLabels` of the run.
 """
 
 from __future__ import annotations
@@ -22,9 +28,10 @@ from array import array
 from collections import Counter, defaultdict
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from .errors import Errno
+from .errors import Errno, WasiError
 
-__all__ = ["Observer", "Trace", "CallRecord", "Coverage", "FaultRule", "parse_fault", "DEFAULT_MAX_RECORDS"]
+__all__ = ["Observer", "Trace", "CallRecord", "Coverage", "FaultRule", "parse_fault", "DEFAULT_MAX_RECORDS",
+           "ERRNOS", "OutcomeLabels", "split_function"]
 
 DEFAULT_MAX_RECORDS = 1_000_000
 
@@ -39,12 +46,78 @@ _EXIT = -1
 _TRAP = -2
 
 
+class _Errnos:
+    """Preview1's outcomes: the code is the errno number, the label its name (``NOENT``)."""
+
+    success = "SUCCESS"
+
+    def label(self, code: int) -> str:
+        return Errno(code).label
+
+    def code_of(self, label: str) -> int | None:
+        """The code of ``label``; ValueError for one that is no errno."""
+        return int(Errno.from_label(label))
+
+    def labels(self) -> list[str]:
+        return [e.label for e in Errno]
+
+    def errno(self, code: int) -> Errno | None:
+        return Errno(code)
+
+    def describe(self, code: int, raw: Any) -> str:
+        return Errno(code).describe()
+
+
+#: The outcome table of preview1 (the default of an :class:`Observer`).
+ERRNOS = _Errnos()
+
+
+class OutcomeLabels:
+    """Outcomes named by labels, numbered as they first occur: code 0 is ``success``, every
+    other label (an error case such as ``no-entry``) gets the next code. One per run; the wrapper
+    asks :meth:`code` for the code of a failure it notes."""
+
+    def __init__(self, success: str = "ok") -> None:
+        self.success = success
+        self._labels = [success]
+        self._codes = {success: 0}
+
+    def code(self, label: str) -> int:
+        code = self._codes.get(label)
+        if code is None:
+            code = self._codes[label] = len(self._labels)
+            self._labels.append(label)
+        return code
+
+    def label(self, code: int) -> str:
+        return self._labels[code]
+
+    def code_of(self, label: str) -> int | None:
+        """The code of ``label``, or None when no call had that outcome."""
+        return self._codes.get(label)
+
+    def labels(self) -> list[str]:
+        return list(self._labels)
+
+    def errno(self, code: int) -> Errno | None:
+        return None
+
+    def describe(self, code: int, raw: Any) -> str:
+        """What lay behind a failure: the WasiError the host raised (``NOSPC: no space left``),
+        when the wrapper kept it as the call's result."""
+        if isinstance(raw, WasiError):
+            return f"{raw.errno.label}: {raw.errno.describe()}"
+        return ""
+
+
 @dataclasses.dataclass(frozen=True)
 class FaultRule:
     """Make matching calls fail with ``errno`` instead of running.
 
-    ``function``: which function; ``path``: a glob the call's (first) path must match; ``fd``:
-    the descriptor it must be called on; ``nth``: only the nth matching call (1-based), and with
+    ``function``: which function (for preview2, the interface's function it stands for, e.g.
+    ``wasi:filesystem/types#[method]descriptor.open-at``); ``path``: a glob the call's (first)
+    path must match; ``fd``: the descriptor it must be called on (preview2: the rep of the
+    resource a method is called on); ``nth``: only the nth matching call (1-based), and with
     ``onward`` every one from the nth on. Without ``nth`` every matching call fails.
     """
 
@@ -61,12 +134,18 @@ class FaultRule:
         return f"{self.function}{where}{when}={self.errno.label}"
 
 
-_FAULT_SYNTAX = re.compile(r"^(?P<function>[a-z_0-9]+)(\[(?P<match>[^\]]*)\])?(@(?P<nth>\d+)(?P<onward>\+)?)?=(?P<errno>\w+)$")
+# FUNCTION is a preview1 name (path_open) or a preview2 one, optionally qualified by its interface
+# (open-at, descriptor.open-at, [method]descriptor.open-at, wasi:filesystem/types#open-at).
+_FAULT_SYNTAX = re.compile(
+    r"^(?P<function>(?:[a-z][a-z0-9:/.-]*#)?(?:\[(?:method|static|constructor)\])?[a-z_0-9][a-z_0-9.-]*)"
+    r"(\[(?P<match>[^\]]*)\])?(@(?P<nth>\d+)(?P<onward>\+)?)?=(?P<errno>\w+)$")
 
 
 def parse_fault(spec: str, functions: Iterable[str] | None = None) -> FaultRule:
     """``path_open[*.cfg]@2=ACCES`` (the 2nd path_open of a .cfg path), ``fd_write[fd=1]=IO``
-    (every write to fd 1), ``fd_read@3+=INTR`` (the 3rd read on). ValueError says what is wrong."""
+    (every write to fd 1), ``fd_read@3+=INTR`` (the 3rd read on); for a component
+    ``open-at[*.cfg]=ACCES`` or ``wasi:filesystem/types#open-at=NOENT`` (the errno becomes the
+    interface's error case, see ``p2/link.py``). ValueError says what is wrong."""
     m = _FAULT_SYNTAX.match(spec.strip())
     if not m:
         raise ValueError(f"bad fault {spec!r}: write FUNCTION[PATH-GLOB or fd=N][@N[+]]=ERRNO, "
@@ -125,11 +204,12 @@ class Observer:
 
     ``functions`` are the names of every function of the interface (for coverage);
     ``max_records``: beyond this many calls only counts are kept (coverage stays exact).
-    ``record=False`` keeps counts only.
+    ``record=False`` keeps counts only. ``outcomes``: the table of outcome codes (preview1's
+    errnos by default; an :class:`OutcomeLabels` for preview2).
     """
 
     def __init__(self, functions: Sequence[str], *, faults: Iterable[FaultRule] = (), record: bool = True,
-                 max_records: int = DEFAULT_MAX_RECORDS, decoder=None) -> None:
+                 max_records: int = DEFAULT_MAX_RECORDS, decoder=None, outcomes=ERRNOS) -> None:
         self.functions = list(functions)
         self._index = {name: i for i, name in enumerate(self.functions)}
         self.records: list = []  # _STRIDE items a call
@@ -139,6 +219,7 @@ class Observer:
         self.limit = max_records if record else 0
         self.faults = list(faults)
         self.decoder = decoder
+        self.outcomes = outcomes
         self.signatures: dict[str, Any] = {}
         self.note = self._make_note()
 
@@ -157,7 +238,8 @@ class Observer:
         if not rules:
             return None
         names = [p.name for p in sig.params]
-        return _FaultState(rules, names.index("fd") if "fd" in names else None).check
+        on = "fd" if "fd" in names else "self"  # a preview2 method's resource
+        return _FaultState(rules, names.index(on) if on in names else None).check
 
     @property
     def recording(self) -> bool:
@@ -205,7 +287,7 @@ class Observer:
 
     def trace(self) -> Trace:
         return Trace(self.functions, self.records, self.times, self.injected, self.counts, self.signatures,
-                     self.decoder)
+                     self.decoder, self.outcomes)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -216,32 +298,57 @@ class CallRecord:
     function: str
     args: dict[str, Any]
     result: Any
-    errno: Errno | None  # None: the call did not return (exit, trap, bug)
+    errno: Errno | None  # preview1's errno; None for a call that did not return, or a preview2 call
     duration_ns: int
     injected: bool
     start_ns: int = 0
     raised: str | None = None
+    #: preview2: the interface (``wasi:filesystem/types``) the function belongs to
+    interface: str | None = None
+    #: the failure's label (``NOENT``, ``no-entry``), None when the call succeeded or did not return
+    error: str | None = None
+    #: what the failure means (preview1) or what lay behind it (preview2: the errno)
+    error_text: str = ""
+    #: the name :meth:`text` shows (preview2: ``open-at`` for ``[method]descriptor.open-at``)
+    shown_as: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.errno is Errno.SUCCESS
+        return self.raised is None and self.error is None
+
+    @property
+    def failed(self) -> bool:
+        """It answered a failure, or ended the run by a trap (an exit is no failure)."""
+        return self.error is not None or (self.raised is not None and not self.raised.startswith("exit"))
+
+    def outcome(self) -> str:
+        """What :meth:`text` shows after ``=``."""
+        if self.raised is not None:
+            return self.raised
+        if self.error is None:
+            return _show(self.result)
+        return f"{self.error} ({self.error_text})" if self.error_text else self.error
 
     def text(self) -> str:
         """``path_open(fd=3, path="out.txt", oflags=CREAT|TRUNC, ...) = fd 4``"""
         args = ", ".join(f"{k}={v}" for k, v in self.args.items())
-        if self.errno is None:
-            outcome = self.raised or "?"
-        elif self.errno is Errno.SUCCESS:
-            outcome = _show(self.result)
-        else:
-            outcome = f"{self.errno.label} ({self.errno.describe()})"
         note = "  [injected]" if self.injected else ""
-        return f"{self.function}({args}) = {outcome}{note}"
+        return f"{self.shown_as or self.function}({args}) = {self.outcome()}{note}"
 
     def to_dict(self) -> dict[str, Any]:
+        """Preview1: ``seq, function, args, result, errno, duration_ns, injected``; preview2:
+        ``seq, interface, function, args, result, error, duration_ns, injected`` (and ``detail``
+        when a failure has one); ``raised`` for a call that did not return."""
+        if self.interface is None:
+            return {
+                "seq": self.seq, "function": self.function, "args": self.args, "result": self.result,
+                "errno": self.errno.label if self.errno is not None else None,
+                "duration_ns": self.duration_ns, "injected": self.injected,
+                **({"raised": self.raised} if self.raised else {}),
+            }
         return {
-            "seq": self.seq, "function": self.function, "args": self.args, "result": self.result,
-            "errno": self.errno.label if self.errno is not None else None,
+            "seq": self.seq, "interface": self.interface, "function": self.function, "args": self.args,
+            "result": self.result, "error": self.error, **({"detail": self.error_text} if self.error_text else {}),
             "duration_ns": self.duration_ns, "injected": self.injected,
             **({"raised": self.raised} if self.raised else {}),
         }
@@ -251,8 +358,9 @@ class Trace:
     """Every recorded call of a run, in order. Iterating gives :class:`CallRecord`."""
 
     def __init__(self, functions: list[str], records: list, times, injected: set[int], counts,
-                 signatures: dict, decoder) -> None:
+                 signatures: dict, decoder, outcomes=ERRNOS) -> None:
         self.functions = functions
+        self.outcomes = outcomes
         self._records = records
         self._times = times
         self._injected = injected
@@ -275,20 +383,29 @@ class Trace:
         raw = self._raw(i)
         name = self.functions[raw[_FUNC]]
         sig = self._signatures.get(name)
-        errno = None if raw[_ERRNO] < 0 else Errno(raw[_ERRNO])
-        raised = None
-        if errno is None:
+        code = raw[_ERRNO]
+        outcomes = self.outcomes
+        errno = outcomes.errno(code) if code >= 0 else None
+        raised = error = None
+        error_text = ""
+        if code < 0:
             exc = raw[_RESULT]
-            code = getattr(exc, "code", None)
-            raised = f"exit {code}" if isinstance(code, int) else f"raised {type(exc).__name__}: {exc}"
-        if self._decoder is not None and sig is not None:
-            args = self._decoder.args(sig, raw[_ARGS], raw[_CAPTURE])
-            result = self._decoder.result(sig, raw[_RESULT]) if errno is Errno.SUCCESS else None
+            exit_code = getattr(exc, "code", None)
+            raised = f"exit {exit_code}" if isinstance(exit_code, int) else f"raised {type(exc).__name__}: {exc}"
+        elif code:
+            error = outcomes.label(code)
+            error_text = outcomes.describe(code, raw[_RESULT])
+        decoder = self._decoder if sig is not None else None
+        if decoder is not None:
+            args = decoder.args(sig, raw[_ARGS], raw[_CAPTURE])
+            result = decoder.result(sig, raw[_RESULT]) if code == 0 else None
         else:
             args = {f"arg{n}": v for n, v in enumerate(raw[_ARGS])}
-            result = raw[_RESULT] if errno is Errno.SUCCESS else None
-        return CallRecord(i + 1, name, args, result, errno, self._times[2 * i + 1], i in self._injected,
-                          self._times[2 * i], raised)
+            result = raw[_RESULT] if code == 0 else None
+        # a preview2 signature names its interface, its function in it, and a short name to show
+        return CallRecord(i + 1, getattr(sig, "function", name), args, result, errno, self._times[2 * i + 1],
+                          i in self._injected, self._times[2 * i], raised, getattr(sig, "interface", None),
+                          error, error_text, getattr(sig, "shown_as", None))
 
     def __getitem__(self, index: int) -> CallRecord:
         return self._decode(range(len(self))[index])
@@ -304,10 +421,18 @@ class Trace:
     def select(self, function: str | Iterable[str] | None = None, errno: str | Errno | None = None,
                path: str | None = None, failed: bool | None = None) -> list[int]:
         """The indexes (from 0) of the calls :meth:`filter` returns, without decoding them: cheap
-        for a viewer that shows a page at a time. ValueError for an unknown errno label."""
-        indexes = {self.functions.index(f) for f in ([function] if isinstance(function, str) else function)} \
+        for a viewer that shows a page at a time. ValueError for an unknown function or (preview1)
+        errno label."""
+        indexes = {i for f in ([function] if isinstance(function, str) else function) for i in self._indexes(f)} \
             if function is not None else None
-        want = int(Errno.from_label(errno) if isinstance(errno, str) else errno) if errno is not None else None
+        if errno is None:
+            want = None
+        elif isinstance(errno, str):
+            want = self.outcomes.code_of(errno)
+            if want is None:  # an outcome no call had
+                return []
+        else:
+            want = int(errno)
         records = self._records
         out = []
         for i in range(len(self)):
@@ -327,23 +452,44 @@ class Trace:
             out.append(i)
         return out
 
+    def _indexes(self, function: str) -> list[int]:
+        """The indexes in :attr:`functions` ``function`` names: itself, or (preview2) the
+        functions it is a short name of, as the decoder's ``resolve`` says."""
+        if function in self.functions:
+            return [self.functions.index(function)]
+        resolve = getattr(self._decoder, "resolve", None)
+        found = resolve(function, self.functions) if resolve is not None else []
+        if not found:
+            raise ValueError(f"{function!r} is not a function of this trace")
+        return [self.functions.index(f) for f in found]
+
     def filter(self, function: str | Iterable[str] | None = None, errno: str | Errno | None = None,
                path: str | None = None, failed: bool | None = None) -> list[CallRecord]:
         """Calls of ``function`` (a name or names), with ``errno`` (a label such as ``NOENT``,
-        or ``SUCCESS``), whose path arguments match the glob ``path`` (as the guest passed it,
+        or ``SUCCESS``; for preview2 an outcome such as ``no-entry`` or ``ok``), whose path arguments match the glob ``path`` (as the guest passed it,
         relative to its directory: ``home/*.txt``), or (``failed``) that did or did not fail."""
         return [self._decode(i) for i in self.select(function, errno, path, failed)]
 
     def counts(self) -> dict[str, Counter]:
-        """Per function, how many calls ended with each errno label (``EXIT`` or ``TRAP`` for
-        those that did not return), recorded or not."""
+        """Per function, how many calls ended with each outcome label (an errno label, or for
+        preview2 ``ok`` or an error case; ``EXIT`` or ``TRAP`` for those that did not return),
+        recorded or not."""
         records = self._records
         pairs = Counter(zip(records[_FUNC::_STRIDE], records[_ERRNO::_STRIDE]))
         pairs.update(self._counts)
         out: dict[str, Counter] = {}
-        for (index, errno), n in pairs.items():
-            out.setdefault(self.functions[index], Counter())[_label(errno)] += n
+        label = self.outcomes.label
+        for (index, code), n in pairs.items():
+            name = "EXIT" if code == _EXIT else "TRAP" if code == _TRAP else label(code)
+            out.setdefault(self.functions[index], Counter())[name] += n
         return out
+
+    def outcome_labels(self) -> list[str]:
+        """The outcome labels calls of this trace had, success first, then in the table's order
+        (errno order for preview1); not EXIT or TRAP."""
+        seen = {label for per in self.counts().values() for label in per}
+        return [self.outcomes.success] + [x for x in self.outcomes.labels()
+                                          if x in seen and x != self.outcomes.success]
 
     def total_ns(self) -> int:
         return sum(self._times[1::2])
@@ -381,8 +527,11 @@ def _show(result: Any) -> str:
     return str(result)
 
 
-def _label(errno: int) -> str:
-    return "EXIT" if errno == _EXIT else "TRAP" if errno == _TRAP else Errno(errno).label
+def split_function(name: str) -> tuple[str | None, str]:
+    """A function's interface and its name there: ``wasi:filesystem/types#[method]descriptor.stat``
+    gives ``("wasi:filesystem/types", "[method]descriptor.stat")``; a preview1 name, no interface."""
+    interface, sep, function = name.rpartition("#")
+    return (interface, function) if sep else (None, name)
 
 
 class Coverage:
@@ -390,34 +539,47 @@ class Coverage:
 
     ``functions``: every function of the interface in order; ``imported``: the guest's imports
     of it (known before running); ``counts``: from :meth:`Trace.counts`.
+
+    A component's coverage (``interface="preview2"``) spans the interfaces it imports: its
+    ``functions`` are those the component imports, named with their interface
+    (``wasi:filesystem/types#[method]descriptor.open-at``, see :func:`split_function`), all of
+    them imported; its outcomes are ``ok`` or an error case (``no-entry``). ``imports``: what
+    :meth:`to_dict` lists as the imports (default: the imported functions; for a component its
+    interfaces as it names them, with their versions).
     """
 
     def __init__(self, functions: Sequence[str], imported: Iterable[str], counts: dict[str, Counter],
-                 interface: str = "preview1") -> None:
+                 interface: str = "preview1", imports: Iterable[str] | None = None) -> None:
         self.functions = list(functions)
         self.imported = [f for f in self.functions if f in set(imported)]
         self.counts = counts
         self.interface = interface
+        self.imports = list(imports) if imports is not None else list(self.imported)
 
     @classmethod
     def combined(cls, coverages: Sequence[Coverage]) -> Coverage:
-        """One coverage for several runs of the same interface: imports and counts added up."""
-        functions = coverages[0].functions if coverages else []
+        """One coverage for several runs of the same interface: imports and counts added up
+        (for components, the functions of every interface any of them imported)."""
+        functions = list(dict.fromkeys(f for cov in coverages for f in cov.functions))
         imported: set[str] = set()
+        imports: dict[str, None] = {}
         counts: dict[str, Counter] = {}
         for cov in coverages:
             imported.update(cov.imported)
+            imports.update(dict.fromkeys(cov.imports))
             for function, errnos in cov.counts.items():
                 counts.setdefault(function, Counter()).update(errnos)
-        return cls(functions, imported, counts, coverages[0].interface if coverages else "preview1")
+        interface = coverages[0].interface if coverages else "preview1"
+        return cls(functions, imported, counts, interface, list(imports) if interface != "preview1" else None)
 
     def calls(self, function: str) -> int:
         return sum(self.counts.get(function, Counter()).values())
 
     def errors(self, function: str) -> dict[str, int]:
-        """Errno label -> calls, for the calls of ``function`` that failed (``TRAP`` for one
-        that ended the run by a trap; an exit is not a failure)."""
-        return {k: v for k, v in sorted(self.counts.get(function, Counter()).items()) if k not in ("SUCCESS", "EXIT")}
+        """Errno label (preview2: error case) -> calls, for the calls of ``function`` that
+        failed (``TRAP`` for one that ended the run by a trap; an exit is not a failure)."""
+        return {k: v for k, v in sorted(self.counts.get(function, Counter()).items())
+                if k not in ("SUCCESS", "ok", "EXIT")}
 
     @property
     def called(self) -> list[str]:
@@ -429,15 +591,36 @@ class Coverage:
             return "called with errors" if self.errors(function) else "called"
         return "imported" if function in self.imported else "not imported"
 
+    def interfaces(self) -> dict[str, list[str]]:
+        """A component's functions by interface, in import order, every imported interface
+        (some declare only types and resources: no functions); empty for preview1."""
+        if self.interface == "preview1":
+            return {}
+        out: dict[str, list[str]] = {name.partition("@")[0]: [] for name in self.imports}
+        for function in self.functions:
+            interface, _ = split_function(function)
+            if interface is not None:
+                out.setdefault(interface, []).append(function)
+        return out
+
     def summary(self) -> str:
-        return (f"called {len(self.called)} of {len(self.functions)}, "
-                f"imported {len(self.imported)}")
+        if self.interface == "preview1":
+            return f"called {len(self.called)} of {len(self.functions)}, imported {len(self.imported)}"
+        return (f"called {len(self.called)} of {len(self.functions)} functions "
+                f"in {len(self.interfaces())} interfaces")
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"preview1": {fn: {"calls": N, "errors": {ERRNO: N}, "imported": bool}}, "imports": [...]}``"""
-        table = {f: {"calls": self.calls(f), "errors": self.errors(f), "imported": f in self.imported}
-                 for f in self.functions}
-        return {self.interface: table, "imports": list(self.imported), "summary": self.summary()}
+        """``{"preview1": {fn: {"calls": N, "errors": {ERRNO: N}, "imported": bool}}, "imports": [...]}``;
+        for a component ``{"preview2": {interface: {fn: {"calls": N, "errors": {case: N}}}},
+        "imports": [interface@version, ...]}``."""
+        if self.interface == "preview1":
+            table: dict[str, Any] = {f: {"calls": self.calls(f), "errors": self.errors(f), "imported": f in self.imported}
+                                     for f in self.functions}
+        else:
+            table = {interface: {split_function(f)[1]: {"calls": self.calls(f), "errors": self.errors(f)}
+                                 for f in functions}
+                     for interface, functions in self.interfaces().items()}
+        return {self.interface: table, "imports": list(self.imports), "summary": self.summary()}
 
     def __repr__(self) -> str:
         return f"<Coverage {self.summary()}>"

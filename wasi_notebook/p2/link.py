@@ -2,26 +2,32 @@
 
 Each interface is defined under the exact name the component imports (any ``@0.2.x``).
 Resources are defined in the interface that declares them; borrowed and owned handles
-arriving as ``ResourceAny`` are turned into reps before a host function sees them.
+arriving as ``ResourceAny`` (also inside a list, an option or a tuple) are turned into reps
+before a host function sees them.
+
+Every host function is wrapped once, by :func:`_adapt`: handles to reps, a WasiError to the
+interface's error case (:func:`.errors.failure`), and, given an :class:`~wasi_notebook.trace.Observer`
+from :func:`observe`, the call traced and counted and fault rules applied. No host function
+knows it is observed.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import dataclasses
+from typing import Any, Callable, Iterable
 
 import wasmtime
-from wasmtime.component import (
-    BorrowType, Component, ComponentInstanceType, FuncType, Linker, OwnType, ResourceAny, ResourceType,
-    ResultType,
-)
+from wasmtime.component import Component, ComponentInstanceType, FuncType, Linker, ResourceType
 
-from ..errors import WasiError
+from ..errors import Errno, WasiError
+from ..trace import DEFAULT_MAX_RECORDS, FaultRule, Observer, OutcomeLabels, parse_fault
+from .describe import CallSignature, Preview2Decoder, error_label, keep, resolve, signature, signatures, to_reps
 from .errors import failure
 from .host import Preview2
 from .resources import RESOURCES, IoError
 from .values import Err, Ok, lower
 
-__all__ = ["link", "missing_imports", "answer", "COMMAND_EXPORT"]
+__all__ = ["link", "missing_imports", "answer", "observe", "fault_rules", "COMMAND_EXPORT"]
 
 COMMAND_EXPORT = "wasi:cli/run"
 
@@ -49,8 +55,56 @@ def missing_imports(engine: wasmtime.Engine, component: Component) -> list[str]:
     return missing
 
 
-def link(engine: wasmtime.Engine, component: Component, host: Preview2) -> Linker:
-    """A linker with ``host`` answering every import of ``component``.
+def observe(engine: wasmtime.Engine, component: Component, *, faults: Iterable[FaultRule | str] = (),
+            record: bool = True, max_records: int = DEFAULT_MAX_RECORDS) -> Observer:
+    """An Observer for one run of ``component``, over every function it imports (named
+    ``interface#function``), with its fault rules checked (see :func:`fault_rules`). Give it to
+    :func:`link`. ValueError for a bad rule."""
+    sigs = signatures(engine, component)
+    observer = Observer([s.name for s in sigs], faults=fault_rules(faults, sigs), record=record,
+                        max_records=max_records, decoder=Preview2Decoder(), outcomes=OutcomeLabels("ok"))
+    for sig in sigs:
+        observer.register(sig)
+    return observer
+
+
+def fault_rules(faults: Iterable[FaultRule | str], sigs: list[CallSignature]) -> list[FaultRule]:
+    """Rules (or their text, e.g. ``open-at[*.cfg]@2=ACCES``) for the functions in ``sigs``, each
+    naming the one function it is for (``wasi:filesystem/types#[method]descriptor.open-at``).
+
+    ValueError when a rule names no imported function or several (qualify it), a function whose
+    result has no error case, an errno its interface has no error case for, a path glob for a
+    function that takes no path, or ``fd=N`` for one that is no method.
+    """
+    names = [s.name for s in sigs]
+    by_name = {s.name: s for s in sigs}
+    out = []
+    for fault in faults:
+        rule = fault if isinstance(fault, FaultRule) else parse_fault(fault)
+        found = resolve(rule.function, names)
+        if not found:
+            raise ValueError(f"bad fault {str(rule)!r}: the component imports no function {rule.function!r}")
+        if len(found) > 1:
+            raise ValueError(f"bad fault {str(rule)!r}: {rule.function!r} may be any of {', '.join(found)}; "
+                             "write the one you mean")
+        sig = by_name[found[0]]
+        if sig.error_shape is None:
+            raise ValueError(f"bad fault {str(rule)!r}: {sig.name} cannot fail (its result has no error case)")
+        try:
+            failure(sig.interface, WasiError(rule.errno), lambda error: None)
+        except LookupError as e:
+            raise ValueError(f"bad fault {str(rule)!r}: {e}") from None
+        if rule.path is not None and not sig.path_params:
+            raise ValueError(f"bad fault {str(rule)!r}: {sig.name} takes no path")
+        if rule.fd is not None and (not sig.params or sig.params[0].name != "self"):
+            raise ValueError(f"bad fault {str(rule)!r}: fd=N names the resource of a method; {sig.name} is none")
+        out.append(dataclasses.replace(rule, function=sig.name))
+    return out
+
+
+def link(engine: wasmtime.Engine, component: Component, host: Preview2, observer: Observer | None = None) -> Linker:
+    """A linker with ``host`` answering every import of ``component``, each call noted to
+    ``observer`` (from :func:`observe` for the same component) when one is given.
 
     Raises LookupError naming the imports this host does not provide.
     """
@@ -63,13 +117,18 @@ def link(engine: wasmtime.Engine, component: Component, host: Preview2) -> Linke
         for name, ext in component.type.imports(engine).items():
             base, _ = _split(name)
             functions = table[base]
+            items = ext.ty.exports(engine)
+            resources = [(item, x.ty) for item, x in items.items() if isinstance(x.ty, ResourceType)]
             with root.add_instance(name) as instance:
-                for item, x in ext.ty.exports(engine).items():
+                for item, x in items.items():
                     if isinstance(x.ty, ResourceType) and (base, item) in RESOURCES:
                         _, type_id = RESOURCES[(base, item)]
                         instance.add_resource(item, ResourceType.host(type_id), _dropper(host))
                     elif isinstance(x.ty, FuncType):
-                        instance.add_func(item, _adapt(host, base, functions[item], x.ty))
+                        sig = observer.signatures.get(f"{base}#{item}") if observer is not None else None
+                        if sig is None:
+                            sig = signature(base, item, x.ty, resources)
+                        instance.add_func(item, _adapt(host, sig, functions[item], x.ty, observer))
     return linker
 
 
@@ -86,19 +145,76 @@ def answer(host: Preview2, interface: str, func: Callable[..., Any], *args: Any)
     try:
         value = func(*args)
     except WasiError as e:
-        return Err(failure(interface, e, lambda error: host.table.own(IoError(error))))
+        return _failed(host, interface, e)
     return value if isinstance(value, (Ok, Err)) else Ok(value)
 
 
-def _adapt(host: Preview2, interface: str, func: Callable[..., Any], fty: FuncType) -> Callable[..., Any]:
-    handles = [isinstance(ty, (BorrowType, OwnType)) for _, ty in fty.params]
-    result_ty = fty.result
-    returns_result = isinstance(result_ty, ResultType)
+def _failed(host: Preview2, interface: str, error: WasiError) -> Err:
+    return Err(failure(interface, error, lambda e: host.table.own(IoError(e))))
 
-    def call(store: Any, *args: Any) -> Any:
-        if any(handles):
-            args = tuple(a.to_host(store).rep if h and isinstance(a, ResourceAny) else a
-                         for a, h in zip(args, handles))
-        value = answer(host, interface, func, *args) if returns_result else func(*args)
+
+def _adapt(host: Preview2, sig: CallSignature, func: Callable[..., Any], fty: FuncType,
+           observer: Observer | None = None) -> Callable[..., Any]:
+    """THE wrapper of a host function: ``func(*params)`` as ``call(store, *params)`` for
+    wasmtime, handles turned into reps, a WIT ``result`` answered through :func:`answer`, the
+    value lowered to wasmtime-py's form; with ``observer`` also traced, counted and made to
+    fail by fault rules (an injected failure is the same Err a real WasiError gives)."""
+    result_ty = fty.result
+    returns_result = sig.returns_result
+    interface = sig.interface
+    handles = sig.handle_params
+    shapes = [p.shape for p in sig.params]
+
+    def reps(store: Any, args: tuple) -> tuple:
+        if not handles:
+            return args
+        converted = list(args)
+        for i in handles:
+            converted[i] = to_reps(shapes[i], converted[i], store)
+        return tuple(converted)
+
+    if observer is None:
+        def call(store: Any, *args: Any) -> Any:
+            args = reps(store, args)
+            value = answer(host, interface, func, *args) if returns_result else func(*args)
+            return None if result_ty is None else lower(result_ty, value)
+        return call
+
+    index = observer.register(sig)
+    note = observer.note
+    clock = observer.clock
+    recording = observer.recording
+    check = observer.fault_check(sig)
+    code = observer.outcomes.code
+    raised = observer.RAISED
+    paths = sig.path_params
+    clipped = sig.byte_params if recording else ()
+    result_shape = sig.result if sig.keep_result else None
+
+    def observed(store: Any, *args: Any) -> Any:
+        start = clock() if recording else 0
+        args = reps(store, args)
+        captured = tuple(args[i] for i in paths) if paths else None
+        kept = tuple(keep(shapes[i], a) if i in clipped else a for i, a in enumerate(args)) if clipped else args
+        injected = check(args, captured) if check is not None else None
+        try:
+            if injected is not None:
+                raise WasiError(Errno(injected), captured[0] if captured else None, "injected by a fault rule")
+            value = func(*args)
+        except WasiError as e:
+            if not returns_result:  # a function that cannot fail: a host bug, which traps
+                note(index, kept, e, raised, start, captured, False)
+                raise
+            value = _failed(host, interface, e)
+            note(index, kept, e, code(error_label(value.value)), start, captured, injected is not None)
+        except BaseException as e:
+            note(index, kept, e, raised, start, captured, False)
+            raise
+        else:
+            if returns_result and not isinstance(value, (Ok, Err)):
+                value = Ok(value)
+            outcome = code(error_label(value.value)) if isinstance(value, Err) else 0
+            note(index, kept, keep(result_shape, value) if result_shape is not None else value, outcome, start,
+                 captured, False)
         return None if result_ty is None else lower(result_ty, value)
-    return call
+    return observed

@@ -1,4 +1,4 @@
-// The preview1 coverage grid. Everything it shows comes in traits (see coverage.py); a click sets
+// The coverage grid: preview1's functions by group, or a component's by interface. Everything it shows comes in traits (see coverage.py); a click sets
 // `selected_function`. No imports, no build step: base.py puts dom.js in front.
 
 const STATUS_CLASS = {
@@ -18,7 +18,7 @@ const plural = (n, word) => `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`
 const errorsText = (errors) => errors.map(([label, n]) => `${label}×${n}`).join(", ");
 
 function describe(cell) {
-  const parts = [`${cell.name}: ${STATUS_HINT[cell.status]}`];
+  const parts = [`${cell.label || cell.name}: ${STATUS_HINT[cell.status]}`];
   if (cell.calls) parts.push(plural(cell.calls, "call"));
   if (cell.errors.length) parts.push(`errors ${errorsText(cell.errors)}`);
   return parts.join("; ");
@@ -41,7 +41,7 @@ function render({ model, el }) {
     const groups = (model.get("groups") || []).map((group) => {
       const called = group.functions.filter((f) => f.calls).length;
       const buttons = group.functions.map((cell) => {
-        const label = [h("span", { class: "wn-cov-name" }, cell.name)];
+        const label = [h("span", { class: "wn-cov-name" }, cell.label || cell.name)];
         if (cell.calls) label.push(h("span", { class: "wn-cov-count" }, cell.calls.toLocaleString()));
         if (cell.errors.length) label.push(h("span", { class: "wn-cov-bang", "aria-hidden": "true" }, "!"));
         const button = h("button", {
@@ -66,10 +66,10 @@ function render({ model, el }) {
     const box = h("div", { class: "wn-cov-details", role: "status", "aria-live": "polite" });
     const cell = (model.get("groups") || []).flatMap((g) => g.functions).find((f) => f.name === selected);
     if (!cell) {
-      box.append(h("span", { class: "wn-cov-dim" }, "Click a function to see its errnos and filter the trace to its calls."));
+      box.append(h("span", { class: "wn-cov-dim" }, "Click a function to see its errors and filter the trace to its calls."));
       return box;
     }
-    box.append(h("strong", {}, cell.name), ` — ${STATUS_HINT[cell.status]}`);
+    box.append(h("strong", {}, cell.name.replace("#", " ")), ` — ${STATUS_HINT[cell.status]}`);
     if (cell.calls) box.append(`, ${plural(cell.calls, "call")}`);
     if (cell.errors.length) {
       box.append(", failed with ", h("span", { class: "wn-cov-errors" }, errorsText(cell.errors)));

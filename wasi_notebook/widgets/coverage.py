@@ -1,5 +1,6 @@
-"""CoverageWidget: the 46 preview1 functions by group, each showing whether the guest imported
-it, called it, and with which errnos.
+"""CoverageWidget: the 46 preview1 functions by group (or, for a component, the functions of
+each interface it imports), each showing whether the guest imported it, called it, and with
+which errnos (error cases).
 
 All the data is small, so it travels in traits: ``groups`` (from :func:`.data.coverage_groups`),
 ``summary`` and ``counts``. Clicking a function sets ``selected_function`` (empty for none) and

@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import Errno, WasiError
 from ..memfs import FileType, MemFs, MemPath
 from ..memfs.diff import DELETED, MOVED, Change, Diff
-from ..render import GROUPS, group_of, human_size
+from ..render import GROUPS, function_label, group_of, human_size
 
 __all__ = ["Marks", "list_dir", "entry", "when", "KINDS", "coverage_groups", "call_row", "run_summary",
            "STATUSES"]
@@ -151,11 +151,15 @@ STATUSES = ["not imported", "imported", "called", "called with errors"]
 
 
 def coverage_groups(coverage) -> list[dict[str, Any]]:
-    """``[{"name": group, "functions": [{"name", "status", "calls", "errors": [[ERRNO, n], ...]}]}]``
-    in witx order, groups as :data:`wasi_notebook.render.GROUPS`."""
-    groups: dict[str, list] = {name: [] for name, _ in GROUPS}
+    """``[{"name": group, "functions": [{"name", "label", "status", "calls", "errors": [[ERRNO, n], ...]}]}]``
+    in witx order, groups as :data:`wasi_notebook.render.GROUPS`. A component's groups are the
+    interfaces it imports, in import order; its functions' ``name`` is ``interface#function``
+    (what the trace filters on), their ``label`` the short name shown (``descriptor.open-at``),
+    their errors the error cases (``no-entry``)."""
+    groups: dict[str, list] = {name: [] for name, _ in GROUPS} if coverage.interface == "preview1" else {}
     for function in coverage.functions:
-        cell = {"name": function, "status": coverage.status(function), "calls": coverage.calls(function),
+        cell = {"name": function, "label": function_label(function), "status": coverage.status(function),
+                "calls": coverage.calls(function),
                 "errors": [[label, n] for label, n in coverage.errors(function).items()]}
         groups.setdefault(group_of(function), []).append(cell)
     return [{"name": name, "functions": cells} for name, cells in groups.items() if cells]
@@ -173,20 +177,21 @@ def coverage_counts(coverage) -> dict[str, int]:
 
 def call_row(record) -> dict[str, Any]:
     """A call as a row: ``seq``, ``function``, ``args`` (``[[name, value], ...]``), ``result``,
-    ``errno`` (label, empty when it succeeded), ``errno_text``, ``us`` (duration), ``failed``,
-    ``injected``. The result is what :meth:`CallRecord.text` says after ``=``."""
+    ``errno`` (label, empty when it succeeded; for a component's call its error case),
+    ``errno_text``, ``us`` (duration), ``failed``, ``injected``. The result is what
+    :meth:`CallRecord.text` says after ``=``. A component's call also has ``interface``, and its
+    ``function`` is the short name its text starts with (``open-at``)."""
     args = [[name, str(value)] for name, value in record.args.items()]
-    head = f"{record.function}({', '.join(f'{k}={v}' for k, v in args)}) = "
-    outcome = record.text()[len(head):].removesuffix("  [injected]")
-    errno = record.errno
-    if errno is None or errno is Errno.SUCCESS:
-        result, label, text = outcome, "", ""
-        failed = errno is None and not (record.raised or "").startswith("exit")
+    if record.error is None:
+        result, label, text = record.outcome(), "", ""
     else:
-        result, label, text, failed = "", errno.label, errno.describe(), True
-    return {"seq": record.seq, "function": record.function, "args": args, "result": result,
-            "errno": label, "errno_text": text, "us": round(record.duration_ns / 1000, 1),
-            "failed": failed, "injected": record.injected}
+        result, label, text = "", record.error, record.error_text
+    row = {"seq": record.seq, "function": record.shown_as or record.function, "args": args, "result": result,
+           "errno": label, "errno_text": text, "us": round(record.duration_ns / 1000, 1),
+           "failed": record.failed, "injected": record.injected}
+    if record.interface is not None:
+        row["interface"] = record.interface
+    return row
 
 
 # -- runs -----------------------------------------------------------------------------------------

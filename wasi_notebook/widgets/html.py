@@ -120,11 +120,11 @@ def coverage_html(coverage) -> str:
             errors = ", ".join(f"{label}×{n}" for label, n in cell["errors"])
             weight = "font-weight:600;" if status.startswith("called") else ""
             calls = f" ×{cell['calls']}" if cell["calls"] else ""
-            tip = f"{cell['name']}: {status}" + (f", {cell['calls']} calls" if cell["calls"] else "") + (
+            tip = f"{cell['label']}: {status}" + (f", {cell['calls']} calls" if cell["calls"] else "") + (
                 f"; errors {errors}" if errors else "")
             extra = f' <span style="color:{COLORS["called with errors"]}">({esc(errors)})</span>' if errors else ""
             cells.append(f'<span title="{esc(tip)}" style="{weight}color:{COLORS[status]};'
-                         f'margin-right:1.2em;white-space:nowrap">{esc(cell["name"])}{calls}{extra}</span> ')
+                         f'margin-right:1.2em;white-space:nowrap">{esc(cell["label"])}{calls}{extra}</span> ')
         rows.append(f'<tr><th style="{_CELL};color:{COLORS["dim"]};font-weight:normal;white-space:nowrap">'
                     f'{esc(group["name"])}</th><td style="{_CELL}">{"".join(cells)}</td></tr>')
     head = f"<strong>{esc(coverage.interface)} coverage: {esc(coverage.summary())}</strong><br>{legend}"

@@ -104,7 +104,7 @@ function render({ model, el }) {
 
   function drawControls() {
     options(fnSelect, model.get("functions"), model.get("function"), "all");
-    options(errnoSelect, ["SUCCESS", ...model.get("errnos").filter((e) => e !== "SUCCESS")], model.get("errno"), "any");
+    options(errnoSelect, model.get("errnos"), model.get("errno"), "any"); // the success label first
     if (document.activeElement !== pathInput) pathInput.value = model.get("path");
     failedBox.checked = model.get("failed_only");
     const filtered = model.get("function") || model.get("errno") || model.get("path") || model.get("failed_only");

@@ -23,7 +23,6 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..errors import Errno
 from ..render import trace_text
 from . import data, html
 from .base import Displayable, Messages, css, esm
@@ -42,7 +41,7 @@ class TraceWidget(Messages, Displayable, anywidget.AnyWidget):
     total = traitlets.Int(0).tag(sync=True)
     dropped = traitlets.Int(0).tag(sync=True)
     functions = traitlets.List(traitlets.Unicode()).tag(sync=True)  # called, in witx order
-    errnos = traitlets.List(traitlets.Unicode()).tag(sync=True)  # seen, in errno order
+    errnos = traitlets.List(traitlets.Unicode()).tag(sync=True)  # success, then those seen, in errno order
 
     function = traitlets.Unicode("").tag(sync=True)
     errno = traitlets.Unicode("").tag(sync=True)
@@ -198,7 +197,6 @@ def _page_size(value) -> int:
 
 def _overview(trace) -> dict[str, Any]:
     counts = trace.counts()
-    labels = {label for per in counts.values() for label in per}
     return {"total": len(trace), "dropped": trace.dropped,
             "functions": [f for f in trace.functions if f in counts],
-            "errnos": [e.label for e in Errno if e.label in labels]}  # not EXIT or TRAP: no errno to filter on
+            "errnos": trace.outcome_labels()}  # success first; not EXIT or TRAP: no outcome to filter on
