@@ -96,6 +96,32 @@ def test_trace_coverage_and_summary_files(folder, tmp_path):
     assert b"preview1 coverage: called" in result.stderr
 
 
+def test_a_components_trace_coverage_summary_and_faults(folder, tmp_path):
+    from .p2.toolchain import componentize
+
+    component = tmp_path / "cat.component.wasm"
+    component.write_bytes(componentize(guests.path("cat")))
+    (folder / "app.cfg").write_text("k=v\n")
+    trace, coverage = tmp_path / "t.jsonl", tmp_path / "c.json"
+    result = cli("run", "--dir", f"{folder}::.", "--trace", trace, "--coverage", coverage, "--summary",
+                 "--fault", "open-at[*.cfg]=ACCES", component, "a.txt", "app.cfg", "missing")
+    assert result.stdout == b"alpha\n" and result.returncode == 1
+    assert result.stderr.startswith(b"cat: app.cfg: Permission denied\ncat: missing: No such file or directory\n")
+    calls = [json.loads(line) for line in trace.read_text().splitlines()]
+    opened = [c for c in calls if c["function"] == "[method]descriptor.open-at"]
+    assert [c["error"] for c in opened] == [None, "access", "no-entry"]
+    assert opened[0]["interface"] == "wasi:filesystem/types" and opened[0]["args"]["path"] == '"a.txt"'
+    assert opened[0]["result"].startswith("descriptor#") and opened[1]["injected"] and not opened[2]["injected"]
+    assert {"seq", "interface", "function", "args", "result", "error", "duration_ns", "injected"} <= set(calls[0])
+    cov = json.loads(coverage.read_text())
+    assert cov["preview2"]["wasi:filesystem/types"]["[method]descriptor.open-at"] == {
+        "calls": 3, "errors": {"access": 1, "no-entry": 1}}
+    assert any(i.startswith("wasi:filesystem/types@0.2.") for i in cov["imports"])
+    assert b"preview2 coverage: called" in result.stderr and b"wasi:filesystem/types" in result.stderr
+    refused = cli("run", "--fault", "get-directories=IO", component)
+    assert refused.returncode == 2 and b"cannot fail" in refused.stderr
+
+
 def test_deterministic_and_seed():
     clock = guests.path("clock_random")
     a, b = cli("run", "--deterministic", clock), cli("run", "--deterministic", clock)

@@ -322,6 +322,26 @@ class TestViews:
         out, _ = cell(ip, "%wasi_trace --errno NOTDIR", capsys)
         assert out == "no calls match\n"
 
+    def test_a_component_runs_and_shows_its_coverage_and_trace_by_interface(self, ip, capsys, tmp_path):
+        from wasi_notebook import guests
+
+        from .p2.toolchain import componentize
+
+        (tmp_path / "cat.component.wasm").write_bytes(componentize(guests.path("cat")))
+        cell(ip, f"%wasi_load {tmp_path / 'cat.component.wasm'} --as ccat", capsys)
+        fs(ip).path("/here.txt").write_text("x")
+        out, err = cell(ip, "%wasi_run -o r --fault 'open-at[here*]=ACCES' ccat here.txt missing.txt", capsys)
+        result = ip.user_ns["r"]
+        assert result.stderr == b"cat: here.txt: Permission denied\ncat: missing.txt: No such file or directory\n"
+        out, _ = cell(ip, "%wasi_coverage", capsys)
+        assert "wasi:filesystem/types" in out and "descriptor.open-at" in out and "access×1, no-entry×1" in out
+        out, _ = cell(ip, "%wasi_trace --errno no-entry", capsys)
+        assert 'open-at(self=descriptor#' in out and 'path="missing.txt"' in out and "here.txt" not in out
+        out, _ = cell(ip, "%wasi_trace -f open-at --failed", capsys)
+        assert "[injected]" in out and out.count("open-at(") == 2
+        out, err = cell(ip, "%wasi_run --fault 'get-directories=IO' ccat here.txt", capsys)
+        assert "cannot fail" in err
+
     def test_help_comes_from_the_docstrings(self, ip):
         for name in ("wasi_load", "wasi_run", "wasi_fs", "wasi_coverage", "wasi_trace", "wasi_reset", "wasi_file"):
             doc = ip.find_magic(name).__doc__ if ip.find_magic(name) else ip.find_cell_magic(name).__doc__

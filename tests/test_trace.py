@@ -9,9 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from wasi_notebook.errors import Errno
+from wasi_notebook.errors import Errno, WasiError
 from wasi_notebook.hostcall import ProcExit
-from wasi_notebook.trace import CallRecord, Coverage, FaultRule, Observer, parse_fault
+from wasi_notebook.trace import (
+    ERRNOS, CallRecord, Coverage, FaultRule, Observer, OutcomeLabels, parse_fault, split_function,
+)
 
 FUNCTIONS = ["fd_write", "path_open", "proc_exit", "sched_yield"]
 WRITE, OPEN, EXIT, YIELD = range(4)
@@ -365,3 +367,114 @@ def test_select_gives_indexes_and_text_and_jsonl_take_them() -> None:
     lines = trace.text(indexes=opened).splitlines()
     assert len(lines) == 2 and all("path_open(" in line for line in lines)
     assert [json.loads(line)["function"] for line in trace.jsonl(opened)] == ["path_open", "path_open"]
+
+
+# -- outcomes named by labels (preview2) --------------------------------------------------------
+
+P2_FUNCTIONS = ["wasi:filesystem/types#[method]descriptor.open-at", "wasi:cli/exit#exit"]
+
+
+def p2_sig(name: str, *params: str) -> SimpleNamespace:
+    interface, _, function = name.partition("#")
+    return SimpleNamespace(name=name, params=[SimpleNamespace(name=p) for p in params], interface=interface,
+                           function=function, shown_as=function.rpartition(".")[2])
+
+
+def test_outcome_labels_number_labels_as_they_come() -> None:
+    labels = OutcomeLabels("ok")
+    assert labels.code("ok") == 0 and labels.code("no-entry") == 1 and labels.code("access") == 2
+    assert labels.code("no-entry") == 1 and labels.label(2) == "access"
+    assert labels.code_of("access") == 2 and labels.code_of("never-seen") is None
+    assert labels.labels() == ["ok", "no-entry", "access"] and labels.errno(1) is None
+    assert labels.describe(1, WasiError(Errno.NOENT)) == "NOENT: no such file or directory"
+    assert labels.describe(1, None) == ""
+    assert ERRNOS.label(int(Errno.NOENT)) == "NOENT" and ERRNOS.code_of("noent") == int(Errno.NOENT)
+
+
+def test_a_trace_of_named_outcomes() -> None:
+    outcomes = OutcomeLabels("ok")
+    observer = Observer(P2_FUNCTIONS, outcomes=outcomes)
+    open_at = p2_sig(P2_FUNCTIONS[0], "self", "path")
+    observer.register(open_at)
+    observer.register(p2_sig(P2_FUNCTIONS[1], "status"))
+    start = observer.clock()
+    observer.note(0, (3, "a.txt"), 5, 0, start, ("a.txt",), False)
+    observer.note(0, (3, "b.txt"), WasiError(Errno.NOENT), outcomes.code("no-entry"), start, ("b.txt",), False)
+    observer.note(0, (3, "c.cfg"), WasiError(Errno.ACCES), outcomes.code("access"), start, ("c.cfg",), True)
+    observer.note(1, (None,), ProcExit(1), Observer.RAISED, start, None, False)
+    trace = observer.trace()
+    ok, missing, denied, exited = trace
+    assert ok.ok and ok.errno is None and ok.error is None and ok.interface == "wasi:filesystem/types"
+    assert ok.function == "[method]descriptor.open-at" and ok.text() == "open-at(arg0=3, arg1=a.txt) = 5"
+    assert missing.error == "no-entry" and missing.failed and not missing.ok
+    assert missing.text().endswith("= no-entry (NOENT: no such file or directory)")
+    assert denied.injected and exited.raised == "exit 1" and not exited.failed
+    assert missing.to_dict() == {"seq": 2, "interface": "wasi:filesystem/types",
+                                 "function": "[method]descriptor.open-at", "args": {"arg0": 3, "arg1": "b.txt"},
+                                 "result": None, "error": "no-entry", "detail": "NOENT: no such file or directory",
+                                 "duration_ns": missing.duration_ns, "injected": False}
+    assert trace.counts() == {P2_FUNCTIONS[0]: Counter({"ok": 1, "no-entry": 1, "access": 1}),
+                              P2_FUNCTIONS[1]: Counter({"EXIT": 1})}
+    assert trace.select(errno="no-entry") == [1] and trace.select(errno="invalid") == []
+    assert trace.select(failed=True) == [1, 2] and trace.select(path="*.cfg") == [2]
+    assert trace.outcome_labels() == ["ok", "no-entry", "access"]
+    with pytest.raises(ValueError, match="'open-at' is not a function of this trace"):
+        trace.select("open-at")  # short names need a decoder that resolves them
+
+
+def test_a_fault_rule_on_a_method_matches_its_resource() -> None:
+    rule = FaultRule(P2_FUNCTIONS[0], Errno.ACCES, fd=3)
+    observer = Observer(P2_FUNCTIONS, faults=[rule], outcomes=OutcomeLabels())
+    check = observer.fault_check(p2_sig(P2_FUNCTIONS[0], "self", "path"))
+    assert check((3, "a"), ("a",)) == int(Errno.ACCES) and check((4, "a"), ("a",)) is None
+
+
+@pytest.mark.parametrize("spec, function", [
+    ("open-at[*.cfg]@2=ACCES", "open-at"),
+    ("[method]descriptor.open-at=NOENT", "[method]descriptor.open-at"),
+    ("descriptor.open-at[fd=4]=IO", "descriptor.open-at"),
+    ("wasi:filesystem/types#open-at=NOENT", "wasi:filesystem/types#open-at"),
+    ("wasi:filesystem/types#[method]descriptor.open-at@1+=IO", "wasi:filesystem/types#[method]descriptor.open-at"),
+])
+def test_parse_fault_takes_preview2_names(spec: str, function: str) -> None:
+    rule = parse_fault(spec)
+    assert rule.function == function and parse_fault(str(rule)) == rule
+
+
+def p2_coverage() -> Coverage:
+    functions = ["wasi:filesystem/types#[method]descriptor.open-at", "wasi:filesystem/types#[method]descriptor.stat",
+                 "wasi:cli/exit#exit"]
+    counts = {functions[0]: Counter({"ok": 2, "no-entry": 1}), functions[2]: Counter({"EXIT": 1})}
+    return Coverage(functions, functions, counts, interface="preview2",
+                    imports=["wasi:filesystem/types@0.2.3", "wasi:cli/exit@0.2.3", "wasi:io/error@0.2.3"])
+
+
+def test_a_components_coverage_is_by_interface() -> None:
+    cov = p2_coverage()
+    assert cov.status("wasi:filesystem/types#[method]descriptor.open-at") == "called with errors"
+    assert cov.errors("wasi:filesystem/types#[method]descriptor.open-at") == {"no-entry": 1}
+    assert cov.status("wasi:cli/exit#exit") == "called"
+    assert cov.interfaces() == {"wasi:filesystem/types": cov.functions[:2], "wasi:cli/exit": cov.functions[2:],
+                                "wasi:io/error": []}
+    assert cov.summary() == "called 2 of 3 functions in 3 interfaces"
+    data = cov.to_dict()
+    assert data["preview2"] == {
+        "wasi:filesystem/types": {"[method]descriptor.open-at": {"calls": 3, "errors": {"no-entry": 1}},
+                                  "[method]descriptor.stat": {"calls": 0, "errors": {}}},
+        "wasi:cli/exit": {"exit": {"calls": 1, "errors": {}}},
+        "wasi:io/error": {},
+    }
+    assert data["imports"] == ["wasi:filesystem/types@0.2.3", "wasi:cli/exit@0.2.3", "wasi:io/error@0.2.3"]
+    assert split_function("wasi:cli/exit#exit") == ("wasi:cli/exit", "exit") and split_function("fd_write") == (
+        None, "fd_write")
+    assert coverage().interfaces() == {}
+
+
+def test_components_coverages_combine_over_their_interfaces() -> None:
+    other = Coverage(["wasi:cli/stdout#get-stdout"], ["wasi:cli/stdout#get-stdout"],
+                     {"wasi:cli/stdout#get-stdout": Counter({"ok": 1})}, interface="preview2",
+                     imports=["wasi:cli/stdout@0.2.3"])
+    both = Coverage.combined([p2_coverage(), other, p2_coverage()])
+    assert both.functions == p2_coverage().functions + other.functions
+    assert both.calls("wasi:filesystem/types#[method]descriptor.open-at") == 6
+    assert both.imports[-1] == "wasi:cli/stdout@0.2.3" and len(both.imports) == 4

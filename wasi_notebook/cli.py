@@ -49,10 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
     run.add_argument("--stdin", default="-", metavar="FILE", help="the guest's stdin ('-': ours, the default)")
     run.add_argument("--trace", metavar="FILE", help="write every call as JSON Lines")
-    run.add_argument("--coverage", metavar="FILE", help="write preview1 coverage as JSON")
+    run.add_argument("--coverage", metavar="FILE",
+                     help="write coverage as JSON (preview1's, or a component's by interface)")
     run.add_argument("--summary", action="store_true", help="print coverage and call counts on stderr")
     run.add_argument("--fault", action="append", default=[], metavar="RULE",
-                     help="inject a failure, e.g. 'path_open[*.cfg]=ACCES' or 'fd_write[fd=1]@2=IO'")
+                     help="inject a failure, e.g. 'path_open[*.cfg]=ACCES' or 'fd_write[fd=1]@2=IO'; for a "
+                          "component 'open-at[*.cfg]=ACCES' or 'wasi:filesystem/types#open-at=NOENT'")
     run.add_argument("--deterministic", action="store_true", help="virtual clock and seeded randomness")
     run.add_argument("--seed", type=int, default=0, metavar="N", help="the random seed with --deterministic")
     run.add_argument("--fuel", type=int, metavar="N", help="stop the guest after N units of fuel")

@@ -10,7 +10,7 @@ that name is free) whose MemFs lives from cell to cell:
     %%wasi_run --c [--as NAME] [ARGS...]          the body is C: build it with zig (cached), run it
     %%wasi_file PATH                              write the cell body to a file in the MemFs
     %wasi_fs [PATH]                               the MemFs tree, marked with the last run's changes
-    %wasi_coverage [RESULT]                       preview1 coverage of the last run (or of RESULT)
+    %wasi_coverage [RESULT]                       coverage of the last run (or of RESULT): preview1's, or a component's by interface
     %wasi_trace [RESULT] [FILTERS]                the calls of the last run, filtered
     %wasi_reset [--keep-fs]                       a new Session (a fresh MemFs unless --keep-fs)
 
@@ -40,7 +40,7 @@ from . import guests as bundled
 from .errors import Errno, WasiError
 from .interrupt import SigintWatch
 from .session import P1_FUNCTIONS, Guest, LoadError, RunResult, Session
-from .trace import parse_fault
+from .trace import ERRNOS, parse_fault
 
 __all__ = ["WasiMagics", "current_session"]
 
@@ -316,7 +316,7 @@ class WasiMagics(Magics):
         faults = []
         for spec in args.fault:
             try:
-                faults.append(parse_fault(spec, P1_FUNCTIONS))
+                faults.append(parse_fault(spec))  # the names are checked once the guest is known
             except ValueError as e:
                 raise UsageError(str(e) if repr(spec) in str(e) else f"--fault {spec!r}: {e}") from None
         body = cell or ""
@@ -348,8 +348,14 @@ class WasiMagics(Magics):
             WasiCtx(fs, args=[guest.name, *guest_args], env=env, preopens=preopens or {"/": "/"})
         except (ValueError, WasiError) as e:
             raise UsageError(str(e)) from None
-        if ("_start", "func") not in guest.exports:
+        if guest.kind == "module" and ("_start", "func") not in guest.exports:
             raise UsageError(f"{guest.name} has no _start function: it is not a command module")
+        if guest.kind == "module":
+            for rule in faults:
+                try:
+                    parse_fault(str(rule), P1_FUNCTIONS)
+                except ValueError as e:
+                    raise UsageError(str(e)) from None
         watch = SigintWatch(self.session)
         source: str | bytes | InputSource = stdin
         if args.interactive:
@@ -471,7 +477,8 @@ class WasiMagics(Magics):
     @line_magic
     def wasi_coverage(self, line: str) -> None:
         """Show which of the 46 preview1 functions the last run's guest imported and called,
-        how often, and with which errors."""
+        how often, and with which errors; for a component, the functions of each interface it
+        imports, called how often, answering which error cases."""
         args = _parse(self.wasi_coverage, line)
         coverage = self._result(args.result).coverage
         widgets = self._widgets()
@@ -486,7 +493,8 @@ class WasiMagics(Magics):
     @argument("result", nargs="?", help="a variable holding a RunResult (default: the last run)")
     @argument("-f", "--function", action="append", metavar="F",
               help="only calls of this function (repeatable, or comma-separated)")
-    @argument("-e", "--errno", metavar="E", help="only calls that returned this errno, e.g. NOENT or SUCCESS")
+    @argument("-e", "--errno", metavar="E", help="only calls that returned this errno, e.g. NOENT or SUCCESS "
+              "(a component's: an error case such as no-entry, or ok)")
     @argument("-p", "--path", metavar="GLOB", help="only calls with a path argument matching GLOB, e.g. '*.txt'")
     @argument("--failed", action="store_true", help="only calls that failed")
     @argument("--text", action="store_true", help="plain numbered lines instead of the interactive view")
@@ -499,14 +507,17 @@ class WasiMagics(Magics):
         args = _parse(self.wasi_trace, line)
         trace = self._result(args.result).trace
         functions = [f.strip() for spec in args.function or () for f in spec.split(",") if f.strip()] or None
+        component = trace.outcomes is not ERRNOS
         if functions:
-            unknown = [f for f in functions if f not in trace.functions]
-            if unknown:
-                raise UsageError(f"--function {unknown[0]!r} is not a preview1 function")
+            for f in functions:
+                try:
+                    trace.select(f)
+                except ValueError:
+                    raise UsageError(f"--function {f!r} is not a {'function the component imports' if component else 'preview1 function'}") from None
         errno = None
         if args.errno:
             try:
-                errno = Errno.from_label(args.errno).label
+                errno = args.errno.strip() if component else Errno.from_label(args.errno).label
             except ValueError as e:
                 raise UsageError(f"--errno: {e}") from None
         filtered = bool(functions or errno or args.path or args.failed)

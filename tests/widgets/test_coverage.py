@@ -65,3 +65,49 @@ def test_static_html_shows_every_function(cat_missing):
     assert all(f">{name}" in page for name in P1_FUNCTIONS)
     assert "NOENT×1" in page and "called 1" not in page
     assert cat_missing.coverage.summary() in page
+
+
+@pytest.fixture
+def component_run(session):
+    from wasi_notebook import guests
+
+    from ..p2.toolchain import componentize
+
+    session.fs.path("/a.txt").write_text("alpha\n")
+    cat = session.load(componentize(guests.path("cat")), name="cat")
+    return session.run(cat, ["a.txt", "missing"], deterministic=True, faults=["read-via-stream=IO"])
+
+
+def test_a_components_grid_is_by_interface(component_run):
+    coverage = component_run.coverage
+    widget = CoverageWidget(coverage)
+    state = messages(widget)[0][1]["state"]
+    assert state["interface"] == "preview2" and state["summary"] == coverage.summary()
+    groups = {g["name"]: g["functions"] for g in state["groups"]}
+    assert list(groups) == [name for name in coverage.interfaces() if coverage.interfaces()[name]]
+    cells = {c["name"]: c for c in groups["wasi:filesystem/types"]}
+    assert cells["wasi:filesystem/types#[method]descriptor.open-at"] == {
+        "name": "wasi:filesystem/types#[method]descriptor.open-at", "label": "descriptor.open-at",
+        "status": "called with errors", "calls": 2, "errors": [["no-entry", 1]]}
+    assert cells["wasi:filesystem/types#[method]descriptor.read-via-stream"]["errors"] == [["io", 1]]
+    assert groups["wasi:cli/stdout"][0]["label"] == "get-stdout"
+    assert sum(state["counts"].values()) == len(coverage.functions) and state["counts"]["not imported"] == 0
+    set_from_frontend(widget, selected_function="wasi:filesystem/types#[method]descriptor.open-at")
+    with pytest.raises(traitlets.TraitError):
+        widget.select("open-at")  # the panel selects by the full name, as the trace filters
+    page = widget._repr_mimebundle_()[0]["text/html"]
+    assert "wasi:filesystem/types" in page and ">descriptor.open-at" in page and "no-entry×1" in page
+
+
+def test_a_components_trace_filters_on_error_cases(component_run):
+    from wasi_notebook.widgets import TraceWidget
+
+    widget = TraceWidget(component_run.trace)
+    assert widget.errnos[0] == "ok" and {"no-entry", "io"} <= set(widget.errnos)  # ok, then as they came
+    widget.set_filters(function="wasi:filesystem/types#[method]descriptor.open-at", errno="no-entry")
+    [row] = widget.rows
+    assert row["function"] == "open-at" and row["interface"] == "wasi:filesystem/types"
+    assert row["errno"] == "no-entry" and row["failed"] and ["path", '"missing"'] in row["args"]
+    widget.set_filters(function="", errno="io")
+    [row] = widget.rows
+    assert row["function"] == "read-via-stream" and row["injected"] and row["errno_text"].startswith("IO")
