@@ -30,11 +30,6 @@ DOC_PATH = Path(__file__).resolve().parent / "DIFFERENCES.md"
 
 # --------------------------------------------------------------------------- reasons
 
-WRITE_ACCESS = Reason(
-    "Writing without write access answers not-permitted",
-    "A write or a truncation through a descriptor opened without write access answers not-permitted "
-    "(PERM): preview1's rights enforcement, whose NOTCAPABLE preview2 has no case for, where wasmtime "
-    "answers bad-descriptor (BADF) for a write and invalid (INVAL) for a truncation.")
 DESCRIPTOR_FLAGS = Reason(
     "A descriptor opened without read cannot be read",
     "open-at without the read flag (what the adapter asks for a path_open with no rights) gives a "
@@ -47,19 +42,11 @@ SYNC_FLAGS = Reason(
     "does with DSYNC, RSYNC and SYNC, where wasmtime answers unsupported (NOTSUP).")
 
 #: Every reason, in the order DIFFERENCES.md lists them.
-REASONS: tuple[Reason, ...] = (WRITE_ACCESS, DESCRIPTOR_FLAGS, SYNC_FLAGS)
+REASONS: tuple[Reason, ...] = (DESCRIPTOR_FLAGS, SYNC_FLAGS)
 
 #: Per guest, the rules that turn wasmtime's transcript into ours.
 RULES: dict[str, list[Rule]] = {
-    "fd_io": [
-        Replace(WRITE_ACCESS, "fd_pwrite(read-only fd) = BADF", "fd_pwrite(read-only fd) = PERM"),
-    ],
-    "fd_meta": [
-        Replace(WRITE_ACCESS, "fd_filestat_set_size(read-only fd, 1) = INVAL",
-                "fd_filestat_set_size(read-only fd, 1) = PERM"),
-    ],
     "path_open": [
-        Replace(WRITE_ACCESS, "  fd_filestat_set_size = INVAL", "  fd_filestat_set_size = PERM"),
         Replace(DESCRIPTOR_FLAGS,
                 "path_open(f.txt, 0) no rights = SUCCESS type=REGULAR_FILE\n  fd_read = SUCCESS",
                 "path_open(f.txt, 0) no rights = SUCCESS type=REGULAR_FILE\n  fd_read = BADF"),

@@ -39,21 +39,22 @@ class NotImplementedYet(Exception):
 
 #: Guests whose components import functions our p2 host does not provide yet (preview2 names,
 #: without the interface version); they xfail until it does. Not deliberate differences.
-NOT_YET: dict[str, str] = {
-    "bad_flags": "wasi:io/poll, subscribe, descriptor.advise, set-times, set-times-at, link-at, metadata-hash-at",
-    "escape": "descriptor.set-times-at, link-at, readlink-at, rename-at, symlink-at, metadata-hash-at",
-    "fd_io": "descriptor.read, descriptor.write, descriptor.set-size",
-    "fd_meta": "descriptor.advise, sync-data, set-size, set-times, read, sync, metadata-hash",
-    "fd_readdir": "descriptor.read-directory, directory-entry-stream.read-directory-entry, metadata-hash(-at)",
-    "fd_renumber": "descriptor.read",
-    "path_open": "descriptor.set-size, descriptor.write, metadata-hash(-at)",
-    "path_ops": "descriptor.set-times-at, link-at, readlink-at, rename-at, symlink-at, metadata-hash(-at)",
-    "poll_oneoff": "wasi:io/poll, input-stream.subscribe, output-stream.subscribe, subscribe-instant/-duration",
-    "wild_pointers": "wasi:io/poll, subscribe, descriptor.read, write, read-directory, readlink-at, metadata-hash(-at)",
-}
+#: Empty now: our host provides every function of the interfaces.
+NOT_YET: dict[str, str] = {}
+
+#: Guests that make a host call with two borrowed handles (link-at, rename-at, poll of several
+#: pollables): wasmtime 50 traps such a call before our host sees it ("deferred host scope has no
+#: call context", pinned by tests/p2/test_resources.py), so they end in a trap on our host only.
+#: Strict: they must fail, and the day wasmtime is fixed they pass and this list must go.
+TWO_BORROWS = {"bad_flags", "escape", "path_ops", "poll_oneoff"}
+#: Of those, the ones whose trap leaves a different tree (poll_oneoff's changes come before it).
+TWO_BORROWS_TREE = TWO_BORROWS - {"poll_oneoff"}
 
 
-def _param(name: str):
+def _param(name: str, bitten: set[str] = TWO_BORROWS):
+    if name in bitten:
+        return pytest.param(name, marks=pytest.mark.xfail(
+            strict=True, reason="wasmtime 50 traps a host call given two borrowed handles"))
     if name not in NOT_YET:
         return name
     mark = pytest.mark.xfail(strict=False, raises=NotImplementedYet, reason=f"{NOT_YET[name]} not implemented yet")
@@ -164,7 +165,7 @@ def test_our_transcript_is_wasmtimes_with_the_deliberate_differences(name: str, 
                     f"(fix the host, or add a rule with its reason to tests/p2/differences.py):\n{diff}")
 
 
-@pytest.mark.parametrize("name", [_param(n) for n in GUESTS])
+@pytest.mark.parametrize("name", [_param(n, TWO_BORROWS_TREE) for n in GUESTS])
 def test_our_host_leaves_the_tree_wasmtime_leaves(name: str, runs):
     ours = _ours(name, runs)
     native = runs(name)["native"]
@@ -204,6 +205,8 @@ def test_a_component_our_host_cannot_run_yet_runs_natively(components):
     and for ours it is a LoadError that points to the native backend."""
     from wasi_notebook.session import LoadError
 
+    if not NOT_YET:
+        pytest.skip("every guest's component runs on our host")
     session = Session()
     name = next(iter(NOT_YET))
     guest = session.load(components[name], name=name, backend="native")

@@ -42,7 +42,7 @@ def host():
 def wrapped(cat, host, observer, interface, function):
     engine, component = cat
     sig = observer.signatures[f"{interface}#{function}"]
-    return _adapt(host, sig, host.interfaces()[interface][function], func_type(engine, component, interface, function),
+    return _adapt(host, sig, host.interfaces()[interface][function], func_type(engine, component, interface, function).result,
                   observer)
 
 

@@ -13,8 +13,8 @@ unchanged, see NOTES.md) and its conversions, but:
 - :func:`freeze` gives each type, once, a class whose shape is read from Python attributes
   (computed when the function is linked) instead of from C;
 - a ``list<u8>`` is read and written through a strided view of the C value array, not per byte;
-- :func:`add_func` registers the function with its frozen parameter and result types, so a call
-  converts the values and nothing else. Exceptions go through wasmtime-py's own
+- :func:`add_func` registers the function with its parameter and result types frozen once
+  (:func:`frozen`), so a call converts the values and nothing else. Exceptions go through wasmtime-py's own
   ``catch_exceptions``, so ``Func.__call__`` re-raises them as before.
 
 It reaches into wasmtime-py's private ``_ffi`` and component internals, as ``hostcall`` does for
@@ -35,7 +35,7 @@ from wasmtime.component import (
 )
 from wasmtime.component._enter import catch_exceptions
 
-__all__ = ["add_func", "freeze"]
+__all__ = ["add_func", "freeze", "frozen"]
 
 _VAL_SIZE = ctypes.sizeof(ffi.wasmtime_component_val_t)
 _KIND_AT = ffi.wasmtime_component_val_t.kind.offset
@@ -205,13 +205,18 @@ def _finalize(idx: int) -> None:
         _FUNCTIONS.pop(idx or 0, None)
 
 
-def add_func(instance: LinkerInstance, name: str, fty: FuncType, func: Callable[..., Any]) -> None:
+def frozen(fty: FuncType) -> tuple[list[ValType], ValType | None]:
+    """The parameter types and the result type (or None) of ``fty``, frozen (see :func:`freeze`)."""
+    return [freeze(t) for _, t in fty.params], freeze(fty.result)
+
+
+def add_func(instance: LinkerInstance, name: str, types: tuple[list[ValType], ValType | None],
+             func: Callable[..., Any]) -> None:
     """Define ``name`` in ``instance`` as ``LinkerInstance.add_func`` would: ``func(store, *args)``
-    gets and returns wasmtime-py's values. ``fty`` is the function's type as the component
-    imports it; it must be the type wasmtime checks the definition against at instantiation."""
+    gets and returns wasmtime-py's values. ``types`` is :func:`frozen` of the function's type as
+    the component imports it (the type wasmtime checks the definition against)."""
     instance._assert_not_locked()
-    params = [freeze(t) for _, t in fty.params]
-    result = freeze(fty.result)
+    params, result = types
     idx = next(_indexes)
     _FUNCTIONS[idx] = (func, params, result)
     encoded = name.encode("utf-8")

@@ -22,6 +22,7 @@ from wasmtime.component import Component, ComponentInstanceType, FuncType, Linke
 from ..errors import Errno, WasiError
 from ..trace import DEFAULT_MAX_RECORDS, FaultRule, Observer, OutcomeLabels, parse_fault
 from .describe import CallSignature, Preview2Decoder, error_label, keep, resolve, signature, signatures, to_reps
+from . import fastcall
 from .errors import failure
 from .host import Preview2
 from .resources import RESOURCES, IoError
@@ -128,7 +129,9 @@ def link(engine: wasmtime.Engine, component: Component, host: Preview2, observer
                         sig = observer.signatures.get(f"{base}#{item}") if observer is not None else None
                         if sig is None:
                             sig = signature(base, item, x.ty, resources)
-                        instance.add_func(item, _adapt(host, sig, functions[item], x.ty, observer))
+                        types = fastcall.frozen(x.ty)
+                        fastcall.add_func(instance, item, types,
+                                          _adapt(host, sig, functions[item], types[1], observer))
     return linker
 
 
@@ -153,13 +156,12 @@ def _failed(host: Preview2, interface: str, error: WasiError) -> Err:
     return Err(failure(interface, error, lambda e: host.table.own(IoError(e))))
 
 
-def _adapt(host: Preview2, sig: CallSignature, func: Callable[..., Any], fty: FuncType,
+def _adapt(host: Preview2, sig: CallSignature, func: Callable[..., Any], result_ty: Any,
            observer: Observer | None = None) -> Callable[..., Any]:
     """THE wrapper of a host function: ``func(*params)`` as ``call(store, *params)`` for
     wasmtime, handles turned into reps, a WIT ``result`` answered through :func:`answer`, the
     value lowered to wasmtime-py's form; with ``observer`` also traced, counted and made to
     fail by fault rules (an injected failure is the same Err a real WasiError gives)."""
-    result_ty = fty.result
     returns_result = sig.returns_result
     interface = sig.interface
     handles = sig.handle_params
