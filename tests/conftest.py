@@ -22,3 +22,15 @@ def clock():
 @pytest.fixture
 def fs(clock):
     return MemFs(clock=clock)
+
+
+@pytest.fixture
+def adapter_cache(monkeypatch):
+    """Point Session.adapt (jco and its components) at the cache the preview2 tests install jco
+    into; skips the test when npm is missing or jco does not install."""
+    from .p2.toolchain import CACHE, jco_folder
+
+    jco_folder()
+    monkeypatch.setenv("WASI_NOTEBOOK_JCO_CACHE", str(CACHE))
+    monkeypatch.setenv("WASI_NOTEBOOK_COMPONENTS_CACHE", str(CACHE / "components"))
+    return CACHE

@@ -122,6 +122,20 @@ def test_a_components_trace_coverage_summary_and_faults(folder, tmp_path):
     assert refused.returncode == 2 and b"cannot fail" in refused.stderr
 
 
+def test_adapt_writes_a_component_and_run_adapt_runs_one(folder, tmp_path, adapter_cache):
+    out = tmp_path / "cat.component.wasm"
+    made = cli("adapt", guests.path("cat"), "-o", out)
+    assert made.returncode == 0 and made.stdout == b""
+    assert made.stderr.startswith(b"wasi-notebook: wrote ") and b"a preview2 command component" in made.stderr
+    assert out.read_bytes()[:8] == b"\0asm\x0d\x00\x01\x00"
+    direct = cli("run", "--dir", f"{folder}::.", out, "a.txt")
+    adapted = cli("run", "--adapt", "--dir", f"{folder}::.", "--summary", guests.path("cat"), "a.txt")
+    assert direct.stdout == adapted.stdout == b"alpha\n" and adapted.returncode == 0
+    assert b"preview2 coverage" in adapted.stderr and b"wasi:filesystem/types" in adapted.stderr
+    again = cli("adapt", out, "-o", tmp_path / "twice.wasm")
+    assert again.returncode == 2 and again.stderr.count(b"\n") == 1 and b"already a preview2 component" in again.stderr
+
+
 def test_deterministic_and_seed():
     clock = guests.path("clock_random")
     a, b = cli("run", "--deterministic", clock), cli("run", "--deterministic", clock)

@@ -263,6 +263,9 @@ class TestBadInput:
         ("%wasi_trace --errno NOPE", "no guest has run yet"),
         ("%wasi_coverage not_a_result", "'not_a_result' is not a run result"),
         ("%%wasi_file /kept.txt/inside\nx", "%%wasi_file /kept.txt/inside"),
+        ("%wasi_run --adapt --side-by-side cat", "choose --adapt (run the component) or --side-by-side"),
+        ("%wasi_run --side-by-side --fault 'path_open=ACCES' cat", "it does not take --fault"),
+        ("%wasi_run --side-by-side -i cat", "it does not take --interactive"),
     ])
     def test_a_one_line_usage_error_and_the_memfs_is_intact(self, ip, capsys, text, message):
         fs(ip).path("/kept.txt").write_text("still here")
@@ -279,6 +282,42 @@ class TestBadInput:
                               ("%wasi_trace --function fd_nothing", "--function 'fd_nothing' is not a preview1")]:
             out, err = cell(ip, text, capsys)
             assert err.startswith("UsageError: ") and message in err
+
+
+class TestAdapted:
+    """--adapt and --side-by-side: the component jco's preview1 adapter makes of a module (npm)."""
+
+    @pytest.fixture(autouse=True)
+    def _jco(self, adapter_cache):
+        pass
+
+    def test_load_adapt_binds_the_component(self, ip, capsys):
+        out, err = cell(ip, "%wasi_load --guest cat --adapt --as cat2", capsys)
+        guest = ip.user_ns["cat2"]
+        assert guest.kind == "component" and guest.name == "cat.wasm" and err == ""
+        assert "preview2 component" in out and "wasi:filesystem/types@0.2" in out
+
+    def test_run_adapt_runs_the_component_traced_by_interface(self, ip, capsys):
+        out, err = cell(ip, "%%wasi_run --adapt -o r cat\nthrough the adapter\n", capsys)
+        result = ip.user_ns["r"]
+        assert result.guest.kind == "component" and result.stdout == b"through the adapter\n"
+        functions = [c.function for c in result.trace]
+        assert "[method]input-stream.blocking-read" in functions and "fd_read" not in functions
+
+    def test_side_by_side_shows_both_and_keeps_the_component_run(self, ip, capsys):
+        fs(ip).path("/notes.txt").write_text("side\n")
+        out, err = cell(ip, "%wasi_run --side-by-side --deterministic -o both cat notes.txt", capsys)
+        both = ip.user_ns["both"]
+        assert both.agree and err == ""
+        assert magics(ip).last is both.component
+        assert "preview1 calls became" in out and "path_open(" in out and "open-at(" in out
+        out, _ = cell(ip, "%wasi_trace --text -f open-at", capsys)
+        assert "open-at(" in out and "path_open" not in out
+
+    def test_a_component_cannot_be_adapted_again(self, ip, capsys):
+        cell(ip, "%wasi_load --guest cat --adapt --as cat2", capsys)
+        out, err = cell(ip, "%wasi_run --adapt cat2", capsys)
+        assert err.startswith("UsageError: ") and "already a preview2 component" in err
 
 
 def calls(listing: str) -> list[str]:

@@ -1,6 +1,7 @@
 """The ``wasi-notebook`` command line: a stable contract that other tools drive.
 
     wasi-notebook run [OPTIONS] GUEST [ARGS...]
+    wasi-notebook adapt MODULE -o COMPONENT
     wasi-notebook demo
 
 ``run`` passes the guest's stdout and stderr through unchanged and exits with the guest's exit
@@ -18,6 +19,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .adapter import AdapterError
 from .errors import WasiError
 from .session import LoadError, Session
 
@@ -36,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"wasi-notebook {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("demo", help="run the bundled example guests on a sample filesystem")
+    adapt = commands.add_parser("adapt", help="make a preview1 module a preview2 command component", description=(
+        "Make the preview1 command module MODULE (.wasm or .wat) into a preview2 command component "
+        "with jco's preview1 adapter. Needs Node.js and npm: jco is installed into the user cache "
+        "the first time."))
+    adapt.add_argument("module", metavar="MODULE")
+    adapt.add_argument("-o", "--output", required=True, metavar="COMPONENT", help="where to write the component")
     run = commands.add_parser("run", help="run a preview1 guest", description=(
         "Run GUEST (a .wasm or .wat file) with ARGS. Its argv[0] is the file's name and its "
         "environment is exactly the --env pairs."))
@@ -62,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--max-memory", type=int, metavar="BYTES", help="cap the guest's linear memory")
     run.add_argument("--backend", choices=["memfs", "native"], default="memfs",
                      help="memfs: our traced host (default); native: wasmtime's built-in WASI, for comparison")
+    run.add_argument("--adapt", action="store_true",
+                     help="run the preview2 component jco's preview1 adapter makes of the module (needs npm)")
     return parser
 
 
@@ -130,6 +140,8 @@ def run_command(args) -> int:
     fs = session.fs
     try:
         guest = session.load(args.guest, backend=args.backend)
+        if args.adapt:
+            guest = session.adapt(guest)
     except LoadError as e:
         raise UsageError(str(e)) from None
     for host, _, memfs_path in mounts:
@@ -174,6 +186,18 @@ def run_command(args) -> int:
     return result.status
 
 
+def adapt_command(args) -> int:
+    session = Session()
+    try:
+        component = session.adapt(args.module)
+    except LoadError as e:
+        raise UsageError(str(e)) from None
+    Path(args.output).write_bytes(component.wasm)
+    sys.stderr.write(f"wasi-notebook: wrote {args.output}, a preview2 command component of {component.size:,} bytes "
+                     f"importing {len(component.imports)} interfaces\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -185,9 +209,14 @@ def main(argv: list[str] | None = None) -> int:
             from .demo import demo
 
             return demo()
+        if args.command == "adapt":
+            return adapt_command(args)
         return run_command(args)
     except (UsageError, WasiError, OSError) as e:
         sys.stderr.write(f"wasi-notebook: {e}\n")
+        return EXIT_USAGE
+    except AdapterError as e:
+        sys.stderr.write(f"wasi-notebook: {e}\n" + (f"{e.details}\n" if e.details else ""))
         return EXIT_USAGE
 
 

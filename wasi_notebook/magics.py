@@ -222,16 +222,20 @@ class WasiMagics(Magics):
     @argument("--guest", metavar="NAME", help=f"a bundled guest instead of a file: {', '.join(bundled.GUESTS)}")
     @argument("--as", dest="name", metavar="NAME",
               help="the variable to bind the Guest to (default: the file's name without its extension)")
+    @argument("--adapt", action="store_true",
+              help="load the preview2 component jco's preview1 adapter makes of the module (needs npm)")
     @line_magic
     def wasi_load(self, line: str) -> None:
-        """Load a WebAssembly guest (a preview1 module), bind it to a variable, and show what it is:
-        its size, its exports and the WASI functions it imports.
+        """Load a WebAssembly guest (a preview1 module or a preview2 component), bind it to a
+        variable, and show what it is: its size, its exports and the WASI functions or
+        interfaces it imports.
 
         Examples::
 
             %wasi_load hello.wasm
             %wasi_load build/prog.wasm --as prog
             %wasi_load --guest cat
+            %wasi_load --guest cat --adapt --as cat2
         """
         args = _parse(self.wasi_load, line)
         if (args.path is None) == (args.guest is None):
@@ -247,6 +251,8 @@ class WasiMagics(Magics):
             guest = self.session.load(source)
         except LoadError as e:
             raise UsageError(str(e)) from None
+        if args.adapt:
+            guest = self._adapted(guest)
         self.shell.user_ns[name] = guest
         from .render import guest_table
 
@@ -280,6 +286,11 @@ class WasiMagics(Magics):
     @argument("--c", action="store_true", help="the cell body is C source: build it with zig and run it")
     @argument("--as", dest="name", metavar="NAME",
               help="with --wat or --c: also bind the built Guest to NAME, to run it again by name")
+    @argument("--adapt", action="store_true",
+              help="run the preview2 component jco's preview1 adapter makes of the module (needs npm)")
+    @argument("--side-by-side", action="store_true",
+              help="run the module and its adapted component from the same files and show both traces "
+                   "side by side; the component's run becomes the last run (needs npm)")
     @line_cell_magic
     def wasi_run(self, line: str, cell: str | None = None) -> None:
         """Run a WASI guest on the notebook's MemFs. The cell body is the guest's standard input.
@@ -299,6 +310,8 @@ class WasiMagics(Magics):
 
             %%wasi_run --wat
             (module ...)
+
+            %wasi_run --side-by-side cat notes.txt
         """
         args = _parse(self.wasi_run, line)
         command = list(args.command)
@@ -311,6 +324,12 @@ class WasiMagics(Magics):
                 _check_variable(value, option)
         if args.name and not (args.wat or args.c):
             raise UsageError("--as names a guest built from the cell: use it with --wat or --c")
+        if args.adapt and args.side_by_side:
+            raise UsageError("choose --adapt (run the component) or --side-by-side (run both), not both")
+        if args.side_by_side and (args.fault or args.interactive or args.quiet):
+            option = "--fault" if args.fault else "--interactive" if args.interactive else "--quiet"
+            raise UsageError(f"--side-by-side runs two guests with the same input and shows both: it does not "
+                             f"take {option}")
         env = _pairs(args.env, "--env", "NAME=VALUE")
         preopens = _pairs(args.dir, "--dir", "GUEST=MEMFS_PATH, e.g. /=/ or data=/home/data") or None
         faults = []
@@ -337,19 +356,60 @@ class WasiMagics(Magics):
                              "guest such as cat")
         else:
             guest, guest_args = self._guest(command[0]), command[1:]
+        if args.side_by_side:
+            self._side_by_side(guest, guest_args, stdin, args, env=env, preopens=preopens)
+            return
+        if args.adapt:
+            guest = self._adapted(guest)
         self._run(guest, guest_args, stdin, args, env=env, preopens=preopens, faults=faults)
 
-    def _run(self, guest: Guest, guest_args: list[str], stdin: str | bytes, args, *, env, preopens, faults) -> None:
-        from .ctx import WasiCtx
-        from .stdio import InputSource
+    def _adapted(self, guest: Guest) -> Guest:
+        """The component the preview1 adapter makes of ``guest`` (UsageError saying why not)."""
+        from .adapter import AdapterError
 
-        fs = self.session.fs
-        try:  # the checks the run makes first, made before anything is shown
-            WasiCtx(fs, args=[guest.name, *guest_args], env=env, preopens=preopens or {"/": "/"})
+        try:
+            return self.session.adapt(guest)
+        except LoadError as e:
+            raise UsageError(str(e)) from None
+        except AdapterError as e:
+            if e.details:
+                sys.stderr.write(e.details + "\n")
+            raise UsageError(str(e) + (" (what jco said is above)" if e.details else "")) from None
+
+    def _side_by_side(self, guest: Guest, guest_args: list[str], stdin: str | bytes, args, *, env, preopens) -> None:
+        """``--side-by-side``: the module and its adapted component, run and shown together."""
+        from .sidebyside import side_by_side
+
+        self._check_run(guest, guest_args, env, preopens)
+        self._adapted(guest)  # its errors said here; side_by_side finds the component in the cache
+        with SigintWatch(self.session):
+            try:
+                both = side_by_side(self.session, guest, guest_args, stdin=stdin, env=env, preopens=preopens,
+                                    deterministic=args.deterministic, seed=args.seed, fuel=args.fuel,
+                                    timeout=args.timeout, max_memory=args.max_memory, trace=not args.no_trace)
+            except (ValueError, WasiError) as e:
+                raise UsageError(str(e)) from None
+        self.last = both.component
+        if args.out:
+            self.shell.user_ns[args.out] = both
+        display(both)
+
+    def _check_run(self, guest: Guest, guest_args: list[str], env, preopens) -> None:
+        """The checks a run makes first, made before anything is shown (UsageError)."""
+        from .ctx import WasiCtx
+
+        try:
+            WasiCtx(self.session.fs, args=[guest.name, *guest_args], env=env, preopens=preopens or {"/": "/"})
         except (ValueError, WasiError) as e:
             raise UsageError(str(e)) from None
         if guest.kind == "module" and ("_start", "func") not in guest.exports:
             raise UsageError(f"{guest.name} has no _start function: it is not a command module")
+
+    def _run(self, guest: Guest, guest_args: list[str], stdin: str | bytes, args, *, env, preopens, faults) -> None:
+        from .stdio import InputSource
+
+        fs = self.session.fs
+        self._check_run(guest, guest_args, env, preopens)
         if guest.kind == "module":
             for rule in faults:
                 try:

@@ -33,9 +33,9 @@ __all__ = ["run_native"]
 def run_native(session: Session, guest: Guest, args: Sequence[str] = (), *, stdin: bytes = b"",
                env: Mapping[str, str] | None = None, preopens: Mapping[str, str] | None = None,
                fuel: int | None = None, timeout: float | None = None,
-               max_memory: int | None = None) -> RunResult:
+               max_memory: int | None = None, fs: MemFs | None = None) -> RunResult:
     """Run ``guest`` (a loaded module or command component) on wasmtime's built-in WASI over
-    host copies of the session's MemFs folders, and read them back: the same RunResult as
+    host copies of the session's MemFs folders (or ``fs``'s), and read them back: the same RunResult as
     :meth:`Session.run` gives, with an empty trace. ``preopens`` maps guest paths to MemFs
     folders (default: the root as ``/``).
 
@@ -57,11 +57,12 @@ def run_native(session: Session, guest: Guest, args: Sequence[str] = (), *, stdi
         trace = Observer(P1_FUNCTIONS, record=False).trace()
 
     argv = [guest.name, *args]
-    with _HostFolders(session.fs, {"/": "/"} if preopens is None else preopens) as folders:
+    fs = session.fs if fs is None else fs
+    with _HostFolders(fs, {"/": "/"} if preopens is None else preopens) as folders:
         config = folders.config(argv, env or {}, stdin)
         store = session._store(engine, fuel, max_memory)
         store.set_wasi(config)
-        snapshot = session.fs.snapshot()
+        snapshot = fs.snapshot()
         status: list[int] = []  # the exit code of a run that ends without an exit call
         exit_code, trap, backtrace, duration = session._call_guest(
             functools.partial(start, store, status), engine, timeout)

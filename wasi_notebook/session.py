@@ -197,6 +197,25 @@ class Session:
         self._cache[digest] = guest
         return guest
 
+    def adapt(self, guest: Guest | str | bytes | os.PathLike, *, name: str | None = None) -> Guest:
+        """The command component that jco's preview1 adapter makes of a preview1 command module
+        (a Guest, or anything :meth:`load` takes), loaded, named as the module is: the same
+        program, asking the 0.2 interfaces instead of the 46 functions (see :mod:`.adapter`).
+
+        Raises LoadError when ``guest`` is not a preview1 command module, and
+        :class:`~wasi_notebook.adapter.AdapterError` when the component cannot be made (no npm,
+        or jco refused the module: ``details`` has what it said).
+        """
+        from .adapter import to_component
+
+        if not isinstance(guest, Guest):
+            guest = self.load(guest, name=name)
+        if guest.kind != "module":
+            raise LoadError(f"{guest.name} is already a preview2 component: only a preview1 module can be adapted")
+        if ("_start", "func") not in guest.exports:
+            raise LoadError(f"{guest.name} has no _start function: only a command module can be adapted")
+        return self.load(to_component(guest.wasm), name=name or guest.name)
+
     def _load_component(self, data: bytes, digest: str, name: str, backend: str) -> Guest:
         from .p2.link import missing_imports
 
@@ -298,8 +317,10 @@ class Session:
         on_stdout: Callable[[bytes], None] | None = None,
         on_stderr: Callable[[bytes], None] | None = None,
         backend: str = "memfs",
+        fs: MemFs | None = None,
     ) -> RunResult:
-        """Run ``guest`` with ``args`` (argv[0] is the guest's name) on this session's MemFs.
+        """Run ``guest`` with ``args`` (argv[0] is the guest's name) on this session's MemFs,
+        or on ``fs`` (e.g. a :meth:`MemFs.copy` to try something without changing the session's).
 
         ``preopens`` maps guest paths to MemFs folders (default: the root as ``/``).
         ``deterministic``: virtual clock and seeded randomness. ``fuel``: an instruction budget;
@@ -312,6 +333,7 @@ class Session:
         """
         if not isinstance(guest, Guest):
             guest = self.load(guest, backend=backend)
+        fs = self.fs if fs is None else fs
         if guest.kind == "component" and backend != "native":
             if backend != "memfs":
                 raise ValueError("components run on wasi-notebook's own host (backend='memfs') or on "
@@ -319,7 +341,7 @@ class Session:
             return self._run_component(guest, list(args), stdin=stdin, env=env, preopens=preopens,
                                        deterministic=deterministic, seed=seed, fuel=fuel, timeout=timeout,
                                        max_memory=max_memory, on_stdout=on_stdout, on_stderr=on_stderr,
-                                       faults=faults, trace=trace, max_records=max_records)
+                                       faults=faults, trace=trace, max_records=max_records, fs=fs)
         rules = [f if isinstance(f, FaultRule) else parse_fault(f, P1_FUNCTIONS) for f in faults]
         preopens = dict(preopens) if preopens is not None else {"/": "/"}
         if backend == "native":
@@ -329,9 +351,10 @@ class Session:
             from .native import run_native
 
             for memfs_path in preopens.values():
-                WasiCtx(self.fs, preopens={"/": memfs_path})  # the same checks as our host makes
+                WasiCtx(fs, preopens={"/": memfs_path})  # the same checks as our host makes
             result = run_native(self, guest, list(args), stdin=stdin.encode() if isinstance(stdin, str) else bytes(stdin),
-                                env=env or {}, preopens=preopens, fuel=fuel, timeout=timeout, max_memory=max_memory)
+                                env=env or {}, preopens=preopens, fuel=fuel, timeout=timeout, max_memory=max_memory,
+                                fs=fs)
             for callback, data in ((on_stdout, result.stdout), (on_stderr, result.stderr)):
                 if callback is not None and data:
                     callback(data)
@@ -340,7 +363,7 @@ class Session:
             raise ValueError(f"unknown backend {backend!r}: use 'memfs' (ours, traced) or 'native' (wasmtime's)")
         module = guest.module if fuel is None else self._compile(guest.wasm, guest.sha256, fuel=True)
         ctx = WasiCtx(
-            self.fs, args=[guest.name, *args], env=env, preopens=preopens,
+            fs, args=[guest.name, *args], env=env, preopens=preopens,
             stdin=stdin, stdout=OutputSink(on_stdout), stderr=OutputSink(on_stderr),
             deterministic=deterministic, seed=seed,
         )
@@ -354,9 +377,9 @@ class Session:
         binding = hostcall.MemoryBinding("memory")
         install(linker, host, observer, memory=binding)
 
-        saved_clock = self.fs.clock
-        self.fs.clock = ctx.clocks.now_for_files
-        snapshot = self.fs.snapshot()
+        saved_clock = fs.clock
+        fs.clock = ctx.clocks.now_for_files
+        snapshot = fs.snapshot()
         def start_guest() -> None:
             with hostcall.guard():
                 instance = linker.instantiate(store, module)
@@ -379,7 +402,7 @@ class Session:
                 gc.enable()
             binding.unbind()
             host.close_all()
-            self.fs.clock = saved_clock
+            fs.clock = saved_clock
         trace_obj = observer.trace()
         coverage = Coverage(P1_FUNCTIONS, guest.wasi_imports, trace_obj.counts())
         return RunResult(guest, ctx.args, exit_code, ctx.stdout.getvalue(), ctx.stderr.getvalue(), trace_obj,
@@ -387,14 +410,14 @@ class Session:
 
     def _run_component(self, guest: Guest, args: list[str], *, stdin, env, preopens, deterministic, seed,
                        fuel, timeout, max_memory, on_stdout, on_stderr, faults=(), trace=True,
-                       max_records=DEFAULT_MAX_RECORDS) -> RunResult:
+                       max_records=DEFAULT_MAX_RECORDS, fs: MemFs) -> RunResult:
         """Run a preview2 command component on the p2 host, traced (each call of each imported
         interface's functions) and covered, with ``faults`` (ValueError for a bad rule)."""
         from .p2.host import GuestExit, Preview2
         from .p2.link import COMMAND_EXPORT, link, observe
 
         ctx = WasiCtx(
-            self.fs, args=[guest.name, *args], env=env, preopens=dict(preopens) if preopens is not None else {"/": "/"},
+            fs, args=[guest.name, *args], env=env, preopens=dict(preopens) if preopens is not None else {"/": "/"},
             stdin=stdin, stdout=OutputSink(on_stdout), stderr=OutputSink(on_stderr),
             deterministic=deterministic, seed=seed,
         )
@@ -423,14 +446,14 @@ class Session:
                 return
             status.append(0 if result.tag == "ok" else 1)
 
-        saved_clock = self.fs.clock
-        self.fs.clock = ctx.clocks.now_for_files
-        snapshot = self.fs.snapshot()
+        saved_clock = fs.clock
+        fs.clock = ctx.clocks.now_for_files
+        snapshot = fs.snapshot()
         try:
             exit_code, trap, backtrace, duration = self._call_guest(start_guest, engine, timeout)
         finally:
             host.close_all()
-            self.fs.clock = saved_clock
+            fs.clock = saved_clock
         if exit_code is not None and status:
             exit_code = status[0]
         trace_obj = observer.trace()

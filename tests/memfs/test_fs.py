@@ -315,3 +315,39 @@ class TestQuota:
 def test_repr_and_devices_differ(fs):
     assert "inodes" in repr(fs)
     assert MemFs().dev != MemFs().dev
+
+
+class TestCopy:
+    def test_the_copy_holds_the_same_tree_links_and_times(self, fs):
+        fs.path("/d/e").mkdir(parents=True)
+        fs.path("/d/e/f.txt").write_bytes(b"hello")
+        fs.path("/d/hard").hardlink_to(fs.path("/d/e/f.txt"))
+        fs.path("/d/link").symlink_to("e/f.txt")
+        fs.path("/d/e/f.txt").set_times(5_000, 6_000)
+        fs.path("/d").set_times(7_000, 8_000)
+        twin = fs.copy()
+        assert twin is not fs and twin.dev != fs.dev
+        assert twin.path("/d/e/f.txt").read_bytes() == b"hello"
+        assert twin.path("/d/link").readlink() == "e/f.txt"
+        assert twin.path("/d/hard").stat().nlink == 2
+        assert twin.path("/d/e/f.txt").stat().mtime == 6_000 and twin.path("/d").stat().mtime == 8_000
+        assert (twin.used_bytes, twin.used_inodes) == (fs.used_bytes, fs.used_inodes)
+        assert (twin.max_bytes, twin.max_inodes, twin.clock) == (fs.max_bytes, fs.max_inodes, fs.clock)
+
+    def test_changes_to_the_copy_leave_the_original_alone(self, fs):
+        fs.path("/keep.txt").write_text("original")
+        twin = fs.copy()
+        twin.path("/keep.txt").write_text("changed")
+        twin.path("/new").mkdir()
+        fs.path("/keep.txt").append_text("!")
+        assert fs.path("/keep.txt").read_text() == "original!"
+        assert not fs.path("/new").exists()
+        assert twin.path("/keep.txt").read_text() == "changed"
+
+    def test_a_copy_of_a_full_memfs_fits(self, clock):
+        fs = MemFs(clock=clock, max_bytes=10, max_inodes=3)
+        fs.path("/a").write_bytes(b"x" * 10)
+        fs.path("/b").mkdir()
+        twin = fs.copy()
+        assert twin.path("/a").read_bytes() == b"x" * 10
+        assert errno_of(lambda: twin.path("/c").write_bytes(b"")) is Errno.NOSPC

@@ -109,6 +109,16 @@ class MemFs:
 
         return export_tar(self, src, archive)
 
+    def copy(self) -> MemFs:
+        """An independent MemFs holding the same tree: files, folders, symbolic and hard links,
+        modification times, with the same limits and clock. What one run does to the copy
+        leaves this one as it is (e.g. to run a second guest from the same starting point)."""
+        from .transfer import apply_plan, plan_from_memfs
+
+        twin = MemFs(clock=self.clock, max_bytes=self.max_bytes, max_inodes=self.max_inodes)
+        apply_plan(twin, twin.root, plan_from_memfs(self.root))
+        return twin
+
     # -- inodes and quota --------------------------------------------------------------------
 
     def _new(self, kind: type, *args) -> Inode:

@@ -1,0 +1,198 @@
+"""A preview1 module and the component jco's preview1 adapter makes of it, run from the same
+MemFs and shown side by side: the guest's calls of the 46 functions on the left, the calls of the
+0.2 interfaces the adapter turned them into on the right.
+
+>>> both = side_by_side(session, "cat.wasm", ["notes.txt"])   # doctest: +SKIP
+>>> both.agree, both.differences()                          # doctest: +SKIP
+(True, [])
+>>> len(both.module.trace), len(both.component.trace)        # doctest: +SKIP
+(7, 15)
+
+The component runs on the session's MemFs (so the session ends as the component left it, and
+that run is the one the session's views show); the module runs on a copy made just before, so
+both start from the same tree. Both runs are traced by our own hosts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Iterable, Mapping
+
+from .memfs import MemFs
+from .memfs.transfer import DIR, HARDLINK, SYMLINK, plan_from_memfs
+from .session import Guest, RunResult, Session
+
+__all__ = ["SideBySide", "side_by_side"]
+
+
+@dataclasses.dataclass
+class SideBySide:
+    """The two runs of one program: ``module`` on the preview1 host, ``component`` (the adapted
+    module) on the preview2 host. ``files`` lists how the two MemFs trees differ afterwards
+    (kinds, contents and link targets; times are not compared)."""
+
+    module: RunResult
+    component: RunResult
+    files: list[str]
+
+    @property
+    def agree(self) -> bool:
+        """Both ended the same way, printed the same and left the same files."""
+        return not self.differences()
+
+    def differences(self) -> list[str]:
+        """What differs between the two runs, one sentence each; empty when nothing does."""
+        out = []
+        module, component = self.module, self.component
+        if module.exit_code != component.exit_code or (module.trap is None) != (component.trap is None):
+            out.append(f"the module {_ending(module)}, the component {_ending(component)}")
+        for stream in ("stdout", "stderr"):
+            a, b = getattr(module, stream), getattr(component, stream)
+            if a != b:
+                out.append(f"{stream} differs: {len(a):,} bytes from the module, {len(b):,} from the component"
+                           + (f", first at byte {_first_difference(a, b):,}" if a and b else ""))
+        out.extend(self.files)
+        return out
+
+    def summary(self) -> str:
+        """``7 preview1 calls became 15 preview2 calls; same exit, output and files``"""
+        head = (f"{_calls(self.module)} preview1 call{'s' if _calls(self.module) != 1 else ''} became "
+                f"{_calls(self.component)} preview2 call{'s' if _calls(self.component) != 1 else ''}")
+        return head + ("; same exit, output and files" if self.agree else
+                       f"; {len(self.differences())} difference{'s' if len(self.differences()) != 1 else ''}")
+
+    def __repr__(self) -> str:
+        return f"<SideBySide {self.module.guest.name}: {self.summary()}>"
+
+    def text(self, limit: int | None = 40) -> str:
+        """Both traces as plain text, one after the other (see :meth:`__rich__` for columns)."""
+        parts = [self.summary(), *(f"  - {d}" for d in self.differences())]
+        for title, result in (("preview1 module", self.module), ("adapted component", self.component)):
+            parts += ["", f"{title}: {_ending(result)}", result.trace.text(limit)]
+        return "\n".join(parts)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """IPython without a notebook: the text form."""
+        printer.text(self.text())
+
+    def __rich__(self):
+        """Both traces in two columns, for a terminal."""
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
+        from .render import trace_text
+
+        table = Table(show_edge=False, expand=True)
+        for title, result in (("preview1 module, our p1 host", self.module),
+                              ("adapted component, our p2 host", self.component)):
+            table.add_column(f"{title}: {_ending(result)}, {_calls(result)} calls", ratio=1, overflow="fold")
+        table.add_row(trace_text(self.module.trace), trace_text(self.component.trace))
+        notes = [Text(self.summary(), style="bold" if self.agree else "bold yellow")]
+        notes += [Text(f"  - {d}", style="yellow") for d in self.differences()]
+        return Group(*notes, table)
+
+    def _repr_html_(self, rows: int = 200) -> str:
+        """Both runs in two columns (output, trap, trace), under what differs between them."""
+        from .widgets import data
+        from .widgets.html import esc, header_html, output_html, trace_html, trap_html
+
+        color = "#2da44e" if self.agree else "#c2410c"
+        notes = "".join(f"<li>{esc(d)}</li>" for d in self.differences())
+        head = (f'<div style="font-family:var(--jp-ui-font-family,sans-serif);margin-bottom:6px">'
+                f'<strong style="color:{color}">{esc(self.summary())}</strong>'
+                + (f"<ul style='margin:2px 0'>{notes}</ul>" if notes else "") + "</div>")
+        columns = []
+        for title, result in (("preview1 module on our preview1 host", self.module),
+                              ("adapted component on our preview2 host", self.component)):
+            trace = result.trace
+            shown = (data.call_row(trace[i]) for i in range(min(rows, len(trace))))
+            output = output_html([(s, t) for s, t in (("stdout", result.stdout_text), ("stderr", result.stderr_text)) if t])
+            columns.append(
+                f'<div style="flex:1 1 420px;min-width:0;overflow-x:auto"><div style="font-weight:600">{esc(title)}'
+                f"</div>{header_html(result)}{output}{trap_html(result)}"
+                f"{trace_html(shown, len(trace) + trace.dropped)}</div>")
+        return (f'<div class="wn-side-by-side">{head}<div style="display:flex;flex-wrap:wrap;gap:16px">'
+                f'{"".join(columns)}</div></div>')
+
+
+def side_by_side(session: Session, guest: Guest | str | bytes | os.PathLike, args: Iterable[str] = (), *,
+                 stdin: bytes | str = b"", env: Mapping[str, str] | None = None,
+                 preopens: Mapping[str, str] | None = None, deterministic: bool = False, seed: int = 0,
+                 fuel: int | None = None, timeout: float | None = None, max_memory: int | None = None,
+                 trace: bool = True) -> SideBySide:
+    """Run the preview1 command module ``guest`` on our preview1 host and the component the
+    adapter makes of it (:meth:`Session.adapt`) on our preview2 host, with the same arguments,
+    stdin and settings (see :meth:`Session.run`), from the same MemFs tree.
+
+    Raises LoadError (not a preview1 command module), AdapterError (the component cannot be
+    made), ValueError (bad settings); never for what the guest does.
+    """
+    module = guest if isinstance(guest, Guest) else session.load(guest)
+    component = session.adapt(module)
+    args = list(args)
+    settings = dict(stdin=stdin, env=env, preopens=preopens, deterministic=deterministic, seed=seed, fuel=fuel,
+                    timeout=timeout, max_memory=max_memory, trace=trace)
+    before = session.fs.copy()
+    module_run = session.run(module, args, fs=before, **settings)
+    component_run = session.run(component, args, **settings)
+    return SideBySide(module_run, component_run, tree_differences(before, session.fs))
+
+
+def tree_differences(module_fs: MemFs, component_fs: MemFs) -> list[str]:
+    """How the tree the module left differs from the one the component left, one sentence per
+    path, outermost first (what lies inside a path that differs is not listed again). Kinds,
+    file contents and link targets count; times and inode numbers do not."""
+    left, right = _entries(module_fs), _entries(component_fs)
+    out: list[str] = []
+    reported: list[str] = []
+    for rel in sorted(left.keys() | right.keys()):
+        if any(rel.startswith(p + "/") for p in reported):
+            continue
+        a, b = left.get(rel), right.get(rel)
+        if a == b:
+            continue
+        reported.append(rel)
+        if b is None:
+            out.append(f"/{rel}: only the module left this {a[0]}")
+        elif a is None:
+            out.append(f"/{rel}: only the component left this {b[0]}")
+        elif a[0] != b[0]:
+            out.append(f"/{rel}: a {a[0]} after the module, a {b[0]} after the component")
+        elif a[0] == "file":
+            out.append(f"/{rel}: {len(a[1]):,} bytes after the module, {len(b[1]):,} after the component"
+                       + ("" if len(a[1]) != len(b[1]) else f", first different at byte {_first_difference(a[1], b[1]):,}"))
+        else:
+            out.append(f"/{rel}: links to {a[1]!r} after the module, to {b[1]!r} after the component")
+    return out
+
+
+def _entries(fs: MemFs) -> dict[str, tuple[str, bytes | str]]:
+    """Every path below the root: (kind, content) with kind ``dir``, ``file`` (hard links
+    resolved to their content) or ``symlink`` (its target)."""
+    out: dict[str, tuple[str, bytes | str]] = {}
+    for entry in plan_from_memfs(fs.root):
+        if not entry.rel:
+            continue
+        if entry.kind == DIR:
+            out[entry.rel] = ("dir", b"")
+        elif entry.kind == SYMLINK:
+            out[entry.rel] = ("symlink", entry.target)
+        elif entry.kind == HARDLINK:
+            out[entry.rel] = out[entry.target]
+        else:
+            out[entry.rel] = ("file", entry.data)
+    return out
+
+
+def _ending(result: RunResult) -> str:
+    return f"exited {result.exit_code}" if result.trap is None else f"trapped ({result.trap})"
+
+
+def _calls(result: RunResult) -> int:
+    return len(result.trace) + result.trace.dropped
+
+
+def _first_difference(a: bytes, b: bytes) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
