@@ -24,11 +24,18 @@ def outputs(nb) -> str:
 
 
 def test_there_are_notebooks():
-    assert {p.name for p in NOTEBOOKS} >= {"tour.ipynb", "wasi_from_scratch.ipynb", "debugging_io.ipynb"}
+    assert {p.name for p in NOTEBOOKS} >= {"tour.ipynb", "wasi_from_scratch.ipynb", "debugging_io.ipynb",
+                                           "components.ipynb"}
+
+
+#: Notebooks that make components with jco's preview1 adapter: they need npm.
+NEEDS_JCO = {"components"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_without_errors(path, tmp_path, monkeypatch):
+def test_notebook_runs_without_errors(path, tmp_path, monkeypatch, request):
+    if path.stem in NEEDS_JCO:
+        request.getfixturevalue("adapter_cache")  # skips without npm; the kernel inherits its settings
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     monkeypatch.setenv("WASI_NOTEBOOK_C_CACHE", str(tmp_path / "c-cache"))
     nb = nbformat.read(path, as_version=4)
@@ -42,6 +49,12 @@ def test_notebook_runs_without_errors(path, tmp_path, monkeypatch):
         assert "The sea is calm tonight." in text and "/home/ada/drafts/todo.txt" in text
     if path.stem == "wasi_from_scratch":
         assert "Hello, WASI!" in text and 'path="greeting.txt"' in text
+    if path.stem == "components":
+        assert "1 preview1 call became 6 preview2 calls; same exit, output and files" in text
+        assert 'blocking-write-and-flush(self=output-stream#2, contents="Hello, WASI!\\n" (13 bytes)) = ok' in text
+        assert "open-flags={create, truncate}, flags={write}) = descriptor#5" in text
+        assert "no-entry (NOENT: no such file or directory)" in text
+        assert "the module exited 7, the component exited 1" in text
     if path.stem == "debugging_io":
         assert "[injected]" in text and "done after 1 retry" in text and "timed out after 0.5 s" in text
 
