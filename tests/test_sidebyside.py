@@ -52,7 +52,7 @@ def test_what_differs_is_said(session):
 def test_renderings_show_both_traces(session):
     both = side_by_side(session, guests.path("cat"), ["notes.txt"])
     page = both._repr_html_()
-    assert page.count("wn-static-trace") == 2
+    assert page.count("wn-side-by-side-calls") == 2 and "<strong title=\"wasi:filesystem/types\">open-at</strong>" in page
     assert "preview1 module on our preview1 host" in page and "adapted component on our preview2 host" in page
     assert "path_open" in page and "open-at" in page and "one\ntwo" in page
     text = both.text()

@@ -94,9 +94,9 @@ class SideBySide:
         return Group(*notes, table)
 
     def _repr_html_(self, rows: int = 200) -> str:
-        """Both runs in two columns (output, trap, trace), under what differs between them."""
-        from .widgets import data
-        from .widgets.html import esc, header_html, output_html, trace_html, trap_html
+        """Both runs in two columns (how each ended, its output, its calls one a line), under
+        what differs between them."""
+        from .widgets.html import esc, header_html, output_html, trap_html
 
         color = "#2da44e" if self.agree else "#c2410c"
         notes = "".join(f"<li>{esc(d)}</li>" for d in self.differences())
@@ -106,15 +106,38 @@ class SideBySide:
         columns = []
         for title, result in (("preview1 module on our preview1 host", self.module),
                               ("adapted component on our preview2 host", self.component)):
-            trace = result.trace
-            shown = (data.call_row(trace[i]) for i in range(min(rows, len(trace))))
             output = output_html([(s, t) for s, t in (("stdout", result.stdout_text), ("stderr", result.stderr_text)) if t])
             columns.append(
-                f'<div style="flex:1 1 420px;min-width:0;overflow-x:auto"><div style="font-weight:600">{esc(title)}'
-                f"</div>{header_html(result)}{output}{trap_html(result)}"
-                f"{trace_html(shown, len(trace) + trace.dropped)}</div>")
+                f'<div style="flex:1 1 420px;min-width:0"><div style="font-weight:600">{esc(title)}</div>'
+                f"{header_html(result)}{output}{trap_html(result)}{_calls_html(result, rows)}</div>")
         return (f'<div class="wn-side-by-side">{head}<div style="display:flex;flex-wrap:wrap;gap:16px">'
                 f'{"".join(columns)}</div></div>')
+
+
+def _calls_html(result: RunResult, rows: int) -> str:
+    """A run's calls, one a line as the text trace shows them (``open-at(self=descriptor#4, …) =
+    descriptor#5``), failures in red, argument names dimmed; the first ``rows`` of them."""
+    from .widgets import data
+    from .widgets.html import COLORS, esc
+
+    dim = f"color:{COLORS['dim']}"
+    lines = []
+    trace = result.trace
+    for i in range(min(rows, len(trace))):
+        row = data.call_row(trace[i])
+        args = ", ".join(f'<span style="{dim}">{esc(k)}=</span>{esc(v)}' for k, v in row["args"])
+        answer = esc(row["result"] or row["errno"])
+        if row["failed"]:
+            answer = f'<span style="color:{COLORS["deleted"]}" title="{esc(row["errno_text"])}">{answer}</span>'
+        injected = f' <span style="{dim}">[injected]</span>' if row["injected"] else ""
+        title = f' title="{esc(row["interface"])}"' if "interface" in row else ""
+        lines.append(f'<div style="padding-left:3.5em;text-indent:-3.5em"><span style="{dim}">{row["seq"]:>4}</span> '
+                     f'<strong{title}>{esc(row["function"])}</strong>({args}) = {answer}{injected}</div>')
+    total = len(trace) + trace.dropped
+    if total > len(lines):
+        lines.append(f'<div style="{dim}">… {total - len(lines):,} more calls</div>')
+    return (f'<div class="wn-side-by-side-calls" style="font-family:var(--jp-code-font-family,monospace);'
+            f'font-size:12px;line-height:1.45;white-space:pre-wrap;margin-top:4px">{"".join(lines)}</div>')
 
 
 def side_by_side(session: Session, guest: Guest | str | bytes | os.PathLike, args: Iterable[str] = (), *,
