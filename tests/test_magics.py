@@ -373,7 +373,7 @@ class TestViews:
         result = ip.user_ns["r"]
         assert result.stderr == b"cat: here.txt: Permission denied\ncat: missing.txt: No such file or directory\n"
         out, _ = cell(ip, "%wasi_coverage", capsys)
-        assert "wasi:filesystem/types" in out and "descriptor.open-at" in out and "access×1, no-entry×1" in out
+        assert "wasi:filesystem/types" in out and "open-at" in out and "access×1, no-entry×1" in out
         out, _ = cell(ip, "%wasi_trace --errno no-entry", capsys)
         assert 'open-at(self=descriptor#' in out and 'path="missing.txt"' in out and "here.txt" not in out
         out, _ = cell(ip, "%wasi_trace -f open-at --failed", capsys)

@@ -111,3 +111,25 @@ def test_result_summary():
     assert "+ │ /b" in done.replace("  ", " ")
     trapped = text(result_summary(session.run("(module (func (export \"_start\") unreachable))")), width=120)
     assert "trapped: wasm `unreachable` instruction executed" in trapped and "guest!<func 0>" in trapped
+
+
+def test_a_components_coverage_and_trace_text_by_short_names():
+    from wasi_notebook.render import coverage_table, trace_text
+
+    from .p2.toolchain import componentize
+
+    session = Session()
+    session.fs.path("/a.txt").write_text("alpha\n")
+    cat = session.load(componentize(guests.path("cat")), name="cat")
+    result = session.run(cat, ["a.txt", "missing"], deterministic=True)
+    table = text(coverage_table(result.coverage), width=140)
+    rows = {cells[1].strip(): [c.strip() for c in cells] for line in table.splitlines()
+            if len(cells := line.split("│")) == 5}
+    assert rows["open-at"][2:] == ["2", "no-entry×1", ""]
+    assert rows["blocking-read"][2:] == ["2", "", "closed×1"]  # a normal end, not an error
+    assert rows["stdout.get-stdout"][0] == "wasi:cli/stdout" and "descriptor.open-at" not in table
+    listing = trace_text(result.trace, limit=None)
+    red = {listing.plain[span.start:span.end].split("(")[0] for span in listing.spans if span.style == "red"}
+    assert red == {"open-at"}  # the missing file; the read that answered closed is no failure
+    assert [line.split()[1].split("(")[0] for line in listing.plain.splitlines() if line.endswith(" = closed")] == [
+        "blocking-read"]

@@ -12,7 +12,8 @@ import pytest
 from wasi_notebook.errors import Errno, WasiError
 from wasi_notebook.hostcall import ProcExit
 from wasi_notebook.trace import (
-    ERRNOS, CallRecord, Coverage, FaultRule, Observer, OutcomeLabels, parse_fault, split_function,
+    ERRNOS, NORMAL_ENDS, CallRecord, Coverage, FaultRule, Observer, OutcomeLabels, parse_fault, resolve, short_name,
+    short_names, split_function,
 )
 
 FUNCTIONS = ["fd_write", "path_open", "proc_exit", "sched_yield"]
@@ -478,3 +479,84 @@ def test_components_coverages_combine_over_their_interfaces() -> None:
     assert both.functions == p2_coverage().functions + other.functions
     assert both.calls("wasi:filesystem/types#[method]descriptor.open-at") == 6
     assert both.imports[-1] == "wasi:cli/stdout@0.2.3" and len(both.imports) == 4
+
+
+# -- normal ends: an error case that is no failure (a stream's closed) ---------------------------
+
+READ = "wasi:io/streams#[method]input-stream.blocking-read"
+
+
+def test_closed_is_a_normal_end_and_only_it() -> None:
+    assert NORMAL_ENDS == {"closed"}
+    labels = OutcomeLabels("ok")
+    assert labels.ends == NORMAL_ENDS and labels.end_codes() == frozenset()
+    assert labels.code("no-entry") == 1 and labels.code("closed") == 2 and labels.end_codes() == {2}
+    assert not labels.is_failure("closed") and not labels.is_failure("ok") and not labels.is_failure("EXIT")
+    assert labels.is_failure("no-entry") and labels.is_failure("TRAP") and labels.is_failure("would-block")
+    assert OutcomeLabels("ok", ends=()).is_failure("closed")
+    # preview1's errnos are untouched: every errno but SUCCESS fails, none is an end
+    assert ERRNOS.end_codes() == frozenset() and ERRNOS.is_failure("AGAIN") and not ERRNOS.is_failure("SUCCESS")
+
+
+def test_a_read_at_the_end_is_shown_but_not_failed() -> None:
+    outcomes = OutcomeLabels("ok")
+    observer = Observer([READ], outcomes=outcomes)
+    observer.register(p2_sig(READ, "self", "len"))
+    start = observer.clock()
+    observer.note(0, (4, 10), b"abc", 0, start, None, False)
+    observer.note(0, (4, 10), None, outcomes.code("closed"), start, None, False)
+    observer.note(0, (5, 10), WasiError(Errno.IO), outcomes.code("last-operation-failed"), start, None, False)
+    trace = observer.trace()
+    read, closed, broken = trace
+    assert closed.error == "closed" and closed.end and not closed.failed and not closed.ok
+    assert closed.text() == "blocking-read(arg0=4, arg1=10) = closed"
+    assert closed.to_dict()["end"] is True and "end" not in broken.to_dict()
+    assert broken.failed and not broken.end and not read.end
+    assert trace.select(failed=True) == [2] and trace.select(failed=False) == [0, 1]
+    assert trace.select(errno="closed") == [1] and trace.outcome_labels() == ["ok", "closed", "last-operation-failed"]
+    cov = Coverage([READ], [READ], trace.counts(), interface="preview2")
+    assert cov.errors(READ) == {"last-operation-failed": 1} and cov.ends(READ) == {"closed": 1}
+    assert cov.answers(READ) == {"ok": 1, "closed": 1, "last-operation-failed": 1}
+    assert cov.to_dict()["preview2"]["wasi:io/streams"]["[method]input-stream.blocking-read"] == {
+        "calls": 3, "errors": {"last-operation-failed": 1}, "ends": {"closed": 1}}
+
+
+def test_a_function_that_only_reached_the_end_is_called_not_failing() -> None:
+    cov = Coverage([READ], [READ], {READ: Counter({"ok": 3, "closed": 1})}, interface="preview2")
+    assert cov.status(READ) == "called" and cov.errors(READ) == {} and cov.answers(READ) == {"ok": 3, "closed": 1}
+    assert "ends" in cov.to_dict()["preview2"]["wasi:io/streams"]["[method]input-stream.blocking-read"]
+    both = Coverage.combined([cov, cov])
+    assert both.ends(READ) == {"closed": 2} and both.status(READ) == "called"
+    # a preview1 coverage knows no ends: a label named closed would be a failure there
+    assert Coverage(["x"], ["x"], {"x": Counter({"closed": 1})}).errors("x") == {"closed": 1}
+
+
+# -- short names of a component's functions ----------------------------------------------------
+
+def test_short_names_as_trace_lines_show_them() -> None:
+    assert short_name("wasi:filesystem/types", "[method]descriptor.open-at") == "open-at"
+    assert short_name("wasi:cli/stdout", "get-stdout") == "stdout.get-stdout"
+    assert short_name("wasi:http/types", "[static]incoming-body.finish") == "incoming-body.finish"
+    assert short_name("wasi:http/types", "[constructor]fields") == "fields.new"
+
+
+def test_short_names_are_unique_within_an_interface() -> None:
+    functions = ["wasi:io/streams#[method]input-stream.subscribe", "wasi:io/streams#[method]output-stream.subscribe",
+                 "wasi:io/streams#[method]input-stream.blocking-read", "wasi:clocks/wall-clock#now",
+                 "wasi:clocks/monotonic-clock#now", "wasi:io/poll#[method]pollable.block", "fd_write"]
+    assert short_names(functions) == {
+        functions[0]: "input-stream.subscribe", functions[1]: "output-stream.subscribe",
+        functions[2]: "blocking-read", functions[3]: "wall-clock.now", functions[4]: "monotonic-clock.now",
+        functions[5]: "block", "fd_write": "fd_write"}
+
+
+def test_every_shown_name_resolves_to_its_function() -> None:
+    functions = ["wasi:cli/stdout#get-stdout", "wasi:filesystem/types#[constructor]descriptor",
+                 "wasi:io/streams#[method]input-stream.subscribe", "wasi:io/streams#[method]output-stream.subscribe",
+                 "fd_write"]
+    assert resolve("stdout.get-stdout", functions) == [functions[0]] == resolve("get-stdout", functions)
+    assert resolve("descriptor.new", functions) == [functions[1]]
+    assert resolve("subscribe", functions) == functions[2:4]
+    for name, short in short_names(functions[:4]).items():
+        assert resolve(short, functions) == [name]
+    assert resolve("fd_write", functions) == []  # a preview1 name is no component function

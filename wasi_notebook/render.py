@@ -16,7 +16,7 @@ from rich.tree import Tree
 
 from .memfs import FileType, MemPath
 from .memfs.diff import CREATED, DELETED, METADATA, MODIFIED, MOVED, Diff
-from .trace import split_function
+from .trace import short_names, split_function
 
 __all__ = ["tree", "diff_table", "guest_table", "result_summary", "coverage_table", "trace_text", "human_size"]
 
@@ -123,33 +123,38 @@ def group_of(function: str) -> str:
     return "other"
 
 
-def function_label(function: str) -> str:
-    """How a coverage view names a function: ``fd_write``; for a component's, its name without
-    its interface and ``[method]`` (``descriptor.open-at``)."""
-    name = split_function(function)[1]
-    return name.removeprefix("[method]")
+def _outcomes(counts: dict[str, int]) -> str:
+    return ", ".join(f"{label}×{n}" for label, n in counts.items())
 
 
 def coverage_table(coverage) -> Table:
-    """The functions a guest imported, by group (a component's: by interface), with calls and
-    errors; the rest counted below."""
+    """The functions a guest imported, by group (a component's: by interface, each by the short
+    name its trace lines show, see :func:`~wasi_notebook.trace.short_names`), with calls and
+    errors; a component's also with the normal ends they answered (``closed``, no failure). The
+    rest counted below."""
     table = Table(title=f"{coverage.interface} coverage: {coverage.summary()}", title_justify="left",
                   show_edge=False, caption_justify="left")
-    table.add_column("interface" if coverage.interface != "preview1" else "group", style="dim")
+    component = coverage.interface != "preview1"
+    table.add_column("interface" if component else "group", style="dim")
     table.add_column("function")
     table.add_column("calls", justify="right")
     table.add_column("errors")
+    if component:
+        table.add_column("ends")
+    labels = short_names(coverage.functions)
     last_group = None
     for function in coverage.functions:
         status = coverage.status(function)
         if status == "not imported":
             continue
         group = group_of(function)
-        errors = ", ".join(f"{label}×{n}" for label, n in coverage.errors(function).items())
-        table.add_row(group if group != last_group else "", Text(function_label(function), style=STATUS_STYLES[status]),
-                      str(coverage.calls(function)) if coverage.calls(function) else "-", errors)
+        row = [group if group != last_group else "", Text(labels[function], style=STATUS_STYLES[status]),
+               str(coverage.calls(function)) if coverage.calls(function) else "-", _outcomes(coverage.errors(function))]
+        if component:
+            row.append(Text(_outcomes(coverage.ends(function)), style="dim"))
+        table.add_row(*row)
         last_group = group
-    if coverage.interface == "preview1":
+    if not component:
         missing = len(coverage.functions) - len(coverage.imported)
         table.caption = f"{missing} of {len(coverage.functions)} functions not imported"
     else:
@@ -202,7 +207,8 @@ def result_summary(result) -> Panel:
 
 
 def trace_text(trace, limit: int | None = 40) -> Text:
-    """The strace-like listing of a trace, failed calls in colour."""
+    """The strace-like listing of a trace, failed calls in colour (a normal end such as a
+    stream's ``closed`` is no failure: it keeps the plain colour)."""
     text = Text()
     for record in trace:
         if limit is not None and record.seq > limit:

@@ -15,6 +15,17 @@ failure, negative for a call that did not return. Preview1's codes are its errno
 (:data:`ERRNOS`, so its wrappers store what the call returns, at no cost); preview2's failures
 are named error cases (``no-entry``, ``closed``), numbered as they first occur by an
 :class:`OutcomeLabels` of the run.
+
+Not every error case is a failure: a stream answering ``closed`` has simply reached its end (a read
+at the end of a file). Such cases (:data:`NORMAL_ENDS`) are registered with the outcome table as
+*normal ends*: a call that had one keeps its label in the trace and the coverage, but counts as
+failed nowhere (``CallRecord.failed``, ``Trace.select(failed=...)``, ``Coverage.errors``). This table
+is the one place that decides it.
+
+A component's functions are named ``interface#function``
+(``wasi:filesystem/types#[method]descriptor.open-at``); :func:`short_name` gives the name people
+read (``open-at``), :func:`short_names` those names made unique within each interface, and
+:func:`resolve` finds the functions any of these forms stand for.
 """
 
 from __future__ import annotations
@@ -31,7 +42,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from .errors import Errno, WasiError
 
 __all__ = ["Observer", "Trace", "CallRecord", "Coverage", "FaultRule", "parse_fault", "DEFAULT_MAX_RECORDS",
-           "ERRNOS", "OutcomeLabels", "split_function"]
+           "ERRNOS", "OutcomeLabels", "NORMAL_ENDS", "split_function", "short_name", "short_names", "resolve"]
 
 DEFAULT_MAX_RECORDS = 1_000_000
 
@@ -47,9 +58,18 @@ _TRAP = -2
 
 
 class _Errnos:
-    """Preview1's outcomes: the code is the errno number, the label its name (``NOENT``)."""
+    """Preview1's outcomes: the code is the errno number, the label its name (``NOENT``). Every
+    errno but SUCCESS is a failure (no normal ends: preview1 stays as its errnos say)."""
 
     success = "SUCCESS"
+    ends: frozenset[str] = frozenset()
+
+    def end_codes(self) -> frozenset[int]:
+        return frozenset()
+
+    def is_failure(self, label: str) -> bool:
+        """Whether calls with the outcome ``label`` failed (``TRAP`` did; SUCCESS, EXIT did not)."""
+        return label not in ("SUCCESS", "EXIT")
 
     def label(self, code: int) -> str:
         return Errno(code).label
@@ -72,22 +92,43 @@ class _Errnos:
 ERRNOS = _Errnos()
 
 
+#: Error cases that are the normal end of something, not a failure: a stream's ``closed``
+#: (``wasi:io/streams``' stream-error: a read at the end of a file or of stdin, a splice whose
+#: source ran out). Everything else stays a failure, ``would-block`` too: it says "not yet",
+#: as preview1's AGAIN does, and our host never answers it.
+NORMAL_ENDS = frozenset({"closed"})
+
+
 class OutcomeLabels:
     """Outcomes named by labels, numbered as they first occur: code 0 is ``success``, every
     other label (an error case such as ``no-entry``) gets the next code. One per run; the wrapper
-    asks :meth:`code` for the code of a failure it notes."""
+    asks :meth:`code` for the code of an error case it notes. Labels in ``ends`` are normal ends
+    (see :data:`NORMAL_ENDS`): shown, never counted as failures."""
 
-    def __init__(self, success: str = "ok") -> None:
+    def __init__(self, success: str = "ok", ends: Iterable[str] = NORMAL_ENDS) -> None:
         self.success = success
+        self.ends = frozenset(ends)
         self._labels = [success]
         self._codes = {success: 0}
+        self._end_codes: set[int] = set()
 
     def code(self, label: str) -> int:
         code = self._codes.get(label)
         if code is None:
             code = self._codes[label] = len(self._labels)
             self._labels.append(label)
+            if label in self.ends:
+                self._end_codes.add(code)
         return code
+
+    def end_codes(self) -> frozenset[int]:
+        """The codes of the normal ends that occurred so far."""
+        return frozenset(self._end_codes)
+
+    def is_failure(self, label: str) -> bool:
+        """Whether calls with the outcome ``label`` failed: an error case that is no normal end,
+        or ``TRAP`` (not success, not ``EXIT``)."""
+        return label not in (self.success, "EXIT") and label not in self.ends
 
     def label(self, code: int) -> str:
         return self._labels[code]
@@ -305,21 +346,28 @@ class CallRecord:
     raised: str | None = None
     #: preview2: the interface (``wasi:filesystem/types``) the function belongs to
     interface: str | None = None
-    #: the failure's label (``NOENT``, ``no-entry``), None when the call succeeded or did not return
+    #: the error case's label (``NOENT``, ``no-entry``, ``closed``), None when the call succeeded
+    #: or did not return
     error: str | None = None
     #: what the failure means (preview1) or what lay behind it (preview2: the errno)
     error_text: str = ""
     #: the name :meth:`text` shows (preview2: ``open-at`` for ``[method]descriptor.open-at``)
     shown_as: str | None = None
+    #: the error case is a normal end (a stream's ``closed``, see :data:`NORMAL_ENDS`): no failure
+    end: bool = False
 
     @property
     def ok(self) -> bool:
+        """It succeeded (a normal end is neither ok nor failed)."""
         return self.raised is None and self.error is None
 
     @property
     def failed(self) -> bool:
-        """It answered a failure, or ended the run by a trap (an exit is no failure)."""
-        return self.error is not None or (self.raised is not None and not self.raised.startswith("exit"))
+        """It answered a failure (not a normal end), or ended the run by a trap (an exit is no
+        failure)."""
+        if self.error is not None:
+            return not self.end
+        return self.raised is not None and not self.raised.startswith("exit")
 
     def outcome(self) -> str:
         """What :meth:`text` shows after ``=``."""
@@ -338,7 +386,8 @@ class CallRecord:
     def to_dict(self) -> dict[str, Any]:
         """Preview1: ``seq, function, args, result, errno, duration_ns, injected``; preview2:
         ``seq, interface, function, args, result, error, duration_ns, injected`` (and ``detail``
-        when a failure has one); ``raised`` for a call that did not return."""
+        when a failure has one, ``"end": true`` when the error case is a normal end);
+        ``raised`` for a call that did not return."""
         if self.interface is None:
             return {
                 "seq": self.seq, "function": self.function, "args": self.args, "result": self.result,
@@ -349,7 +398,7 @@ class CallRecord:
         return {
             "seq": self.seq, "interface": self.interface, "function": self.function, "args": self.args,
             "result": self.result, "error": self.error, **({"detail": self.error_text} if self.error_text else {}),
-            "duration_ns": self.duration_ns, "injected": self.injected,
+            **({"end": True} if self.end else {}), "duration_ns": self.duration_ns, "injected": self.injected,
             **({"raised": self.raised} if self.raised else {}),
         }
 
@@ -388,6 +437,7 @@ class Trace:
         errno = outcomes.errno(code) if code >= 0 else None
         raised = error = None
         error_text = ""
+        end = False
         if code < 0:
             exc = raw[_RESULT]
             exit_code = getattr(exc, "code", None)
@@ -395,6 +445,7 @@ class Trace:
         elif code:
             error = outcomes.label(code)
             error_text = outcomes.describe(code, raw[_RESULT])
+            end = code in outcomes.end_codes()
         decoder = self._decoder if sig is not None else None
         if decoder is not None:
             args = decoder.args(sig, raw[_ARGS], raw[_CAPTURE])
@@ -405,7 +456,7 @@ class Trace:
         # a preview2 signature names its interface, its function in it, and a short name to show
         return CallRecord(i + 1, getattr(sig, "function", name), args, result, errno, self._times[2 * i + 1],
                           i in self._injected, self._times[2 * i], raised, getattr(sig, "interface", None),
-                          error, error_text, getattr(sig, "shown_as", None))
+                          error, error_text, getattr(sig, "shown_as", None), end)
 
     def __getitem__(self, index: int) -> CallRecord:
         return self._decode(range(len(self))[index])
@@ -434,6 +485,7 @@ class Trace:
         else:
             want = int(errno)
         records = self._records
+        ends = self.outcomes.end_codes()
         out = []
         for i in range(len(self)):
             base = _STRIDE * i
@@ -442,7 +494,7 @@ class Trace:
             code = records[base + _ERRNO]
             if want is not None and code != want:
                 continue
-            if failed is not None and (code > 0 or code == _TRAP) != failed:
+            if failed is not None and (code == _TRAP or (code > 0 and code not in ends)) != failed:
                 continue
             if path is not None:
                 captured = records[base + _CAPTURE]
@@ -466,8 +518,9 @@ class Trace:
     def filter(self, function: str | Iterable[str] | None = None, errno: str | Errno | None = None,
                path: str | None = None, failed: bool | None = None) -> list[CallRecord]:
         """Calls of ``function`` (a name or names), with ``errno`` (a label such as ``NOENT``,
-        or ``SUCCESS``; for preview2 an outcome such as ``no-entry`` or ``ok``), whose path arguments match the glob ``path`` (as the guest passed it,
-        relative to its directory: ``home/*.txt``), or (``failed``) that did or did not fail."""
+        or ``SUCCESS``; for preview2 an outcome such as ``no-entry``, ``closed`` or ``ok``), whose
+        path arguments match the glob ``path`` (as the guest passed it, relative to its directory:
+        ``home/*.txt``), or (``failed``) that did or did not fail (a normal end is no failure)."""
         return [self._decode(i) for i in self.select(function, errno, path, failed)]
 
     def counts(self) -> dict[str, Counter]:
@@ -534,6 +587,65 @@ def split_function(name: str) -> tuple[str | None, str]:
     return (interface, function) if sep else (None, name)
 
 
+def short_name(interface: str, function: str) -> str:
+    """The name a trace line shows for a component's ``function`` of ``interface``: a method
+    without its resource (``open-at``: its ``self`` argument names the resource), a static
+    function or constructor with it (``descriptor.new``), a free function after the last part
+    of its interface (``stdout.get-stdout``, ``wall-clock.now``)."""
+    rest = function.partition("]")[2]
+    if function.startswith("[method]"):
+        return rest.partition(".")[2]
+    if function.startswith("[static]"):
+        return rest
+    if function.startswith("[constructor]"):
+        return f"{rest}.new"
+    return f"{interface.rpartition('/')[2]}.{function}"
+
+
+def short_names(functions: Iterable[str]) -> dict[str, str]:
+    """Each function's name as lists grouped by interface show it: its :func:`short_name`,
+    or, where two methods of one interface share that (``input-stream.subscribe`` and
+    ``output-stream.subscribe``), the method with its resource. A preview1 name is itself."""
+    names = list(functions)
+    wanted: dict[str, str] = {}
+    for name in names:
+        interface, function = split_function(name)
+        wanted[name] = function if interface is None else short_name(interface, function)
+    taken = Counter((split_function(name)[0], short) for name, short in wanted.items())
+    out = {}
+    for name, short in wanted.items():
+        interface, function = split_function(name)
+        clash = interface is not None and taken[interface, short] > 1
+        out[name] = function.partition("]")[2] if clash and function.startswith("[") else short
+    return out
+
+
+def _aliases(interface: str, function: str) -> set[str]:
+    """The names a person may give ``function`` of ``interface``: ``[method]descriptor.open-at``
+    is also ``descriptor.open-at`` and ``open-at``; ``get-stdout`` also ``stdout.get-stdout``
+    (as a trace line shows it)."""
+    names = {function, short_name(interface, function)}
+    if function.startswith("["):
+        names.add(function.partition("]")[2])
+    return names
+
+
+def resolve(name: str, functions: Iterable[str]) -> list[str]:
+    """The component functions (``interface#function``) ``name`` stands for: a qualified name, or
+    a short one (``open-at``, ``descriptor.open-at``, ``[method]descriptor.open-at``,
+    ``stdout.get-stdout``), with or without ``interface#`` in front. Several when the short name
+    is the same in several places (``now``)."""
+    interface, sep, short = name.rpartition("#")
+    found = []
+    for f in functions:
+        f_interface, f_sep, f_function = f.rpartition("#")
+        if not f_sep or (sep and interface != f_interface):
+            continue
+        if short in _aliases(f_interface, f_function):
+            found.append(f)
+    return found
+
+
 class Coverage:
     """Which functions of an interface a guest imported and called, how often, with which errnos.
 
@@ -545,16 +657,21 @@ class Coverage:
     (``wasi:filesystem/types#[method]descriptor.open-at``, see :func:`split_function`), all of
     them imported; its outcomes are ``ok`` or an error case (``no-entry``). ``imports``: what
     :meth:`to_dict` lists as the imports (default: the imported functions; for a component its
-    interfaces as it names them, with their versions).
+    interfaces as it names them, with their versions). ``outcomes``: the table that says which
+    outcome labels are failures (default: preview1's errnos, or an :class:`OutcomeLabels` with
+    the :data:`NORMAL_ENDS`): a normal end is counted under :meth:`ends`, not :meth:`errors`.
     """
 
     def __init__(self, functions: Sequence[str], imported: Iterable[str], counts: dict[str, Counter],
-                 interface: str = "preview1", imports: Iterable[str] | None = None) -> None:
+                 interface: str = "preview1", imports: Iterable[str] | None = None, outcomes=None) -> None:
         self.functions = list(functions)
         self.imported = [f for f in self.functions if f in set(imported)]
         self.counts = counts
         self.interface = interface
         self.imports = list(imports) if imports is not None else list(self.imported)
+        if outcomes is None:
+            outcomes = ERRNOS if interface == "preview1" else OutcomeLabels()
+        self.outcomes = outcomes
 
     @classmethod
     def combined(cls, coverages: Sequence[Coverage]) -> Coverage:
@@ -570,16 +687,31 @@ class Coverage:
             for function, errnos in cov.counts.items():
                 counts.setdefault(function, Counter()).update(errnos)
         interface = coverages[0].interface if coverages else "preview1"
-        return cls(functions, imported, counts, interface, list(imports) if interface != "preview1" else None)
+        return cls(functions, imported, counts, interface, list(imports) if interface != "preview1" else None,
+                   coverages[0].outcomes if coverages else None)
 
     def calls(self, function: str) -> int:
         return sum(self.counts.get(function, Counter()).values())
 
     def errors(self, function: str) -> dict[str, int]:
         """Errno label (preview2: error case) -> calls, for the calls of ``function`` that
-        failed (``TRAP`` for one that ended the run by a trap; an exit is not a failure)."""
+        failed (``TRAP`` for one that ended the run by a trap; an exit is not a failure, nor is
+        a normal end such as ``closed``)."""
         return {k: v for k, v in sorted(self.counts.get(function, Counter()).items())
-                if k not in ("SUCCESS", "ok", "EXIT")}
+                if self.outcomes.is_failure(k)}
+
+    def ends(self, function: str) -> dict[str, int]:
+        """Normal end (``closed``) -> calls, for the calls of ``function`` that answered one."""
+        return {k: v for k, v in sorted(self.counts.get(function, Counter()).items()) if k in self.outcomes.ends}
+
+    def answers(self, function: str) -> dict[str, int]:
+        """Outcome -> calls, for the calls of ``function`` that returned: success first, then
+        the error cases and normal ends by name (``{"ok": 3, "closed": 1}``)."""
+        counts = self.counts.get(function, Counter())
+        success = self.outcomes.success
+        out = {success: counts[success]} if counts.get(success) else {}
+        out.update((k, v) for k, v in sorted(counts.items()) if k not in (success, "EXIT", "TRAP"))
+        return out
 
     @property
     def called(self) -> list[str]:
@@ -612,15 +744,19 @@ class Coverage:
     def to_dict(self) -> dict[str, Any]:
         """``{"preview1": {fn: {"calls": N, "errors": {ERRNO: N}, "imported": bool}}, "imports": [...]}``;
         for a component ``{"preview2": {interface: {fn: {"calls": N, "errors": {case: N}}}},
-        "imports": [interface@version, ...]}``."""
+        "imports": [interface@version, ...]}``, a function that answered a normal end also with
+        ``"ends": {"closed": N}``."""
         if self.interface == "preview1":
             table: dict[str, Any] = {f: {"calls": self.calls(f), "errors": self.errors(f), "imported": f in self.imported}
                                      for f in self.functions}
         else:
-            table = {interface: {split_function(f)[1]: {"calls": self.calls(f), "errors": self.errors(f)}
-                                 for f in functions}
+            table = {interface: {split_function(f)[1]: self._entry(f) for f in functions}
                      for interface, functions in self.interfaces().items()}
         return {self.interface: table, "imports": list(self.imports), "summary": self.summary()}
+
+    def _entry(self, function: str) -> dict[str, Any]:
+        ends = self.ends(function)
+        return {"calls": self.calls(function), "errors": self.errors(function), **({"ends": ends} if ends else {})}
 
     def __repr__(self) -> str:
         return f"<Coverage {self.summary()}>"

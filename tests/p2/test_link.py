@@ -95,6 +95,20 @@ def test_an_injected_failure_skips_the_call_and_answers_the_same_error_case(cat,
     assert len(host.table) == 3  # the preopen and two descriptors: the injected call opened nothing
 
 
+def test_a_read_at_the_end_of_a_file_is_noted_as_closed_not_as_a_failure(cat, host):
+    observer = observe(*cat)
+    read = wrapped(cat, host, observer, "wasi:io/streams", "[method]input-stream.blocking-read")
+    fs = host.interfaces()[FS]
+    file = fs["[method]descriptor.open-at"](preopen_rep(host), set(), "a.txt", set(), {"read"}).rep
+    stream = fs["[method]descriptor.read-via-stream"](file, 0).rep
+    assert read(None, stream, 100) == b"alpha"
+    assert read(None, stream, 100) is None  # lowered Err(closed): the end of the file
+    first, end = observer.trace()
+    assert end.error == "closed" and end.end and not end.failed and end.text().endswith(" = closed")
+    assert observer.trace().select(failed=True) == []
+    assert observer.trace().counts() == {"wasi:io/streams#[method]input-stream.blocking-read": {"ok": 1, "closed": 1}}
+
+
 def test_counting_only_keeps_no_records(cat, host):
     observer = observe(*cat, record=False)
     open_at = wrapped(cat, host, observer, FS, "[method]descriptor.open-at")

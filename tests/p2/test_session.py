@@ -104,7 +104,11 @@ def test_a_component_run_is_traced_call_by_call(components):
                                    "(NOENT: no such file or directory)")
     write = r.trace.filter("wasi:io/streams#blocking-write-and-flush")[0]
     assert write.args["contents"] == '"alpha\\n" (6 bytes)' and write.result == "ok"
-    assert r.trace.filter(errno="closed")[0].function == "[method]input-stream.blocking-read"
+    [closed] = r.trace.filter(errno="closed")
+    assert closed.function == "[method]input-stream.blocking-read" and closed.end and not closed.failed
+    assert closed.text().endswith(" = closed") and closed.to_dict()["end"] is True
+    assert closed.seq not in {c.seq for c in r.trace.filter(failed=True)}
+    assert closed.seq in {c.seq for c in r.trace.filter(failed=False)}
     assert r.trace[-1].raised == "exit 1" and r.trace[-1].text().startswith("exit.exit(status=err)")
     assert [c.seq for c in r.trace.filter(path="miss*")] == [missing.seq]
     assert all(c.duration_ns > 0 for c in r.trace)
@@ -119,7 +123,11 @@ def test_a_component_run_is_covered_interface_by_interface(components):
     table = cov.to_dict()
     assert table["preview2"]["wasi:filesystem/types"]["[method]descriptor.open-at"] == {
         "calls": 2, "errors": {"no-entry": 1}}
-    assert table["preview2"]["wasi:io/streams"]["[method]input-stream.blocking-read"]["errors"] == {"closed": 1}
+    read = "wasi:io/streams#[method]input-stream.blocking-read"
+    # reading to the end of a file is no failure: closed is counted as a normal end, not an error
+    assert table["preview2"]["wasi:io/streams"]["[method]input-stream.blocking-read"] == {
+        "calls": 2, "errors": {}, "ends": {"closed": 1}}
+    assert cov.status(read) == "called" and cov.answers(read) == {"ok": 1, "closed": 1}
     assert table["preview2"]["wasi:cli/terminal-input"] == {}  # an interface of types and resources only
     assert "wasi:cli/stdout" in table["preview2"] and all(i.startswith("wasi:") and "@0.2." in i
                                                           for i in table["imports"])

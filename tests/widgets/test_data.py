@@ -87,7 +87,7 @@ def test_coverage_cells_by_group(session):
     cells = {c["name"]: c for g in groups for c in g["functions"]}
     assert list(cells) == P1_FUNCTIONS  # witx order kept within groups, groups in order
     assert cells["path_open"] == {"name": "path_open", "label": "path_open", "status": "called with errors", "calls": 1,
-                                  "errors": [["NOENT", 1]]}
+                                  "errors": [["NOENT", 1]], "ends": [], "answers": [["NOENT", 1]]}
     assert cells["fd_write"]["status"] == "called"
     assert cells["sock_accept"]["status"] == "not imported"
     assert {c["status"] for c in cells.values()} == {"not imported", "imported", "called", "called with errors"}

@@ -32,7 +32,7 @@ def test_coverage_grid(session):
     coverage = run(session, "cat", "/missing").coverage
     page = html.coverage_html(coverage)
     assert all(f">{name}" in page for name in P1_FUNCTIONS)
-    assert 'title="path_open: called with errors, 1 calls; errors NOENT×1"' in page
+    assert 'title="path_open: called with errors, 1 calls; answered NOENT×1; errors NOENT×1"' in page
     assert html.COLORS["not imported"] in page and html.COLORS["called"] in page
 
 

@@ -9,6 +9,10 @@ at every look): ``("handle", "descriptor")``, ``("bytes",)``, ``("string",)``, `
 ``("variant", ((case, shape or None), ...))``. Handles are named by the resource the importing
 interface knows them as.
 
+A function's short name (``shown_as``) and the names that :func:`resolve` finds it by come from
+:mod:`wasi_notebook.trace` (``short_name``, ``resolve``), so the coverage and the trace viewer,
+which see only names, name functions the same way.
+
 What the trace keeps: handles as reps, byte lists longer than :data:`PREVIEW_BYTES` as a
 :class:`Clipped` (their size and first bytes), everything else as the Python value it is.
 """
@@ -24,6 +28,7 @@ from wasmtime.component import (
     ResultType, String, TupleType, U8, ValType, VariantType,
 )
 
+from ..trace import resolve, short_name
 from .values import Err, Ok, Variant
 
 __all__ = ["PREVIEW_BYTES", "Clipped", "Param", "CallSignature", "signatures", "resolve", "keep",
@@ -131,23 +136,12 @@ def _holds(shape: tuple | None, kinds: tuple[str, ...]) -> bool:
     return False
 
 
-def _shown_as(interface: str, function: str) -> str:
-    rest = function.partition("]")[2]
-    if function.startswith("[method]"):
-        return rest.partition(".")[2]
-    if function.startswith("[static]"):
-        return rest
-    if function.startswith("[constructor]"):
-        return f"{rest}.new"
-    return f"{interface.rpartition('/')[2]}.{function}"
-
-
 def signature(interface: str, function: str, fty: FuncType, resources: list[tuple[str, ResourceType]]) -> CallSignature:
     params = tuple(Param(name, shape_of(ty, resources)) for name, ty in fty.params)
     result = shape_of(fty.result, resources)
     return CallSignature(
         name=qualified(interface, function), interface=interface, function=function,
-        shown_as=_shown_as(interface, function), params=params, result=result,
+        shown_as=short_name(interface, function), params=params, result=result,
         returns_result=result is not None and result[0] == "result",
         handle_params=tuple(i for i, p in enumerate(params) if _holds(p.shape, ("handle",))),
         path_params=tuple(i for i, p in enumerate(params) if p.name in _PATH_PARAMS and p.shape == ("string",)),
@@ -173,33 +167,6 @@ def signatures(engine, component) -> list[CallSignature]:
             if isinstance(x.ty, FuncType):
                 out.append(signature(interface, item, x.ty, resources))
     return out
-
-
-def _aliases(function: str) -> set[str]:
-    """The short names a person may give ``function``: ``[method]descriptor.open-at`` is also
-    ``descriptor.open-at`` and ``open-at``."""
-    names = {function}
-    if function.startswith("["):
-        rest = function.partition("]")[2]
-        names.add(rest)
-        if function.startswith("[method]"):
-            names.add(rest.partition(".")[2])
-    return names
-
-
-def resolve(name: str, functions: Iterable[str]) -> list[str]:
-    """The functions (``interface#function``) ``name`` stands for: a qualified name, or a short one
-    (``open-at``, ``descriptor.open-at``, ``[method]descriptor.open-at``), with or without
-    ``interface#`` in front."""
-    interface, sep, short = name.rpartition("#")
-    found = []
-    for f in functions:
-        f_interface, _, f_function = f.rpartition("#")
-        if sep and interface != f_interface:
-            continue
-        if short in _aliases(f_function):
-            found.append(f)
-    return found
 
 
 # -- what the trace keeps at call time --------------------------------------------------------

@@ -1,5 +1,7 @@
-// The coverage grid: preview1's functions by group, or a component's by interface. Everything it shows comes in traits (see coverage.py); a click sets
-// `selected_function`. No imports, no build step: base.py puts dom.js in front.
+// The coverage grid: preview1's functions by group, or a component's by interface (each by its
+// short name, the full one in the tooltip and in `data-name`). Everything it shows comes in traits
+// (see coverage.py); a click sets `selected_function`. No imports, no build step: base.py puts
+// dom.js in front.
 
 const STATUS_CLASS = {
   "not imported": "wn-st-none",
@@ -15,12 +17,15 @@ const STATUS_HINT = {
 };
 
 const plural = (n, word) => `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
-const errorsText = (errors) => errors.map(([label, n]) => `${label}×${n}`).join(", ");
+const counted = (pairs) => pairs.map(([label, n]) => `${label}×${n}`).join(", ");
 
+// The tooltip: the full name (a component's cell shows its short name), how it went, every
+// outcome ("answered ok×3, closed×1": a normal end is named there, never among the errors).
 function describe(cell) {
-  const parts = [`${cell.label || cell.name}: ${STATUS_HINT[cell.status]}`];
+  const parts = [`${cell.name}: ${STATUS_HINT[cell.status]}`];
   if (cell.calls) parts.push(plural(cell.calls, "call"));
-  if (cell.errors.length) parts.push(`errors ${errorsText(cell.errors)}`);
+  if (cell.answers?.length) parts.push(`answered ${counted(cell.answers)}`);
+  if (cell.errors.length) parts.push(`errors ${counted(cell.errors)}`);
   return parts.join("; ");
 }
 
@@ -71,8 +76,9 @@ function render({ model, el }) {
     }
     box.append(h("strong", {}, cell.name.replace("#", " ")), ` — ${STATUS_HINT[cell.status]}`);
     if (cell.calls) box.append(`, ${plural(cell.calls, "call")}`);
+    if (cell.answers?.length) box.append(", answered ", h("span", { class: "wn-cov-answers" }, counted(cell.answers)));
     if (cell.errors.length) {
-      box.append(", failed with ", h("span", { class: "wn-cov-errors" }, errorsText(cell.errors)));
+      box.append(", failed with ", h("span", { class: "wn-cov-errors" }, counted(cell.errors)));
     }
     box.append(" ", h("button", { type: "button", class: "wn-cov-clear", onclick: () => choose("") }, "Clear"));
     return box;

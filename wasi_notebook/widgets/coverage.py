@@ -1,6 +1,7 @@
 """CoverageWidget: the 46 preview1 functions by group (or, for a component, the functions of
-each interface it imports), each showing whether the guest imported it, called it, and with
-which errnos (error cases).
+each interface it imports, by the short names its trace lines show, the full name in the tooltip),
+each showing whether the guest imported it, called it, and with which errnos (error cases; a
+normal end such as a stream's ``closed`` is shown among the answers, not as an error).
 
 All the data is small, so it travels in traits: ``groups`` (from :func:`.data.coverage_groups`),
 ``summary`` and ``counts``. Clicking a function sets ``selected_function`` (empty for none) and
@@ -17,11 +18,11 @@ import traitlets
 from ipywidgets import CallbackDispatcher
 
 from ..render import coverage_table
+from ..trace import resolve
 from . import data, html
 from .base import Displayable, css, esm
 
 __all__ = ["CoverageWidget"]
-
 
 
 class CoverageWidget(Displayable, anywidget.AnyWidget):
@@ -60,9 +61,15 @@ class CoverageWidget(Displayable, anywidget.AnyWidget):
 
     @traitlets.validate("selected_function")
     def _valid_selection(self, proposal):
+        """A function of the coverage, by its full name; a component's also by a short one that
+        stands for exactly one function (``open-at``), made its full name."""
         name = proposal["value"]
         if name and name not in self.coverage.functions:
-            raise traitlets.TraitError(f"{name!r} is not a {self.coverage.interface} function")
+            found = resolve(name, self.coverage.functions) if self.coverage.interface != "preview1" else []
+            if len(found) != 1:
+                raise traitlets.TraitError(f"{name!r} is not a {self.coverage.interface} function"
+                                           + (f" (it may be any of {', '.join(found)})" if found else ""))
+            name = found[0]
         return name
 
     @traitlets.observe("selected_function")

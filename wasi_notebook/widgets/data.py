@@ -20,7 +20,8 @@ from typing import Any
 from ..errors import Errno, WasiError
 from ..memfs import FileType, MemFs, MemPath
 from ..memfs.diff import DELETED, MOVED, Change, Diff
-from ..render import GROUPS, function_label, group_of, human_size
+from ..render import GROUPS, group_of, human_size
+from ..trace import short_names
 
 __all__ = ["Marks", "list_dir", "entry", "when", "KINDS", "coverage_groups", "call_row", "run_summary",
            "STATUSES"]
@@ -151,16 +152,23 @@ STATUSES = ["not imported", "imported", "called", "called with errors"]
 
 
 def coverage_groups(coverage) -> list[dict[str, Any]]:
-    """``[{"name": group, "functions": [{"name", "label", "status", "calls", "errors": [[ERRNO, n], ...]}]}]``
-    in witx order, groups as :data:`wasi_notebook.render.GROUPS`. A component's groups are the
-    interfaces it imports, in import order; its functions' ``name`` is ``interface#function``
-    (what the trace filters on), their ``label`` the short name shown (``descriptor.open-at``),
-    their errors the error cases (``no-entry``)."""
+    """``[{"name": group, "functions": [{"name", "label", "status", "calls", "errors": [[ERRNO, n], ...],
+    "ends": [[case, n], ...], "answers": [[outcome, n], ...]}]}]`` in witx order, groups as
+    :data:`wasi_notebook.render.GROUPS`. ``errors`` are the failures, ``ends`` the normal ends
+    (``closed``), ``answers`` every outcome of the calls that returned (success first:
+    ``[["ok", 3], ["closed", 1]]``). A component's groups are the interfaces it imports,
+    in import order; its functions' ``name`` is ``interface#function`` (what the trace filters
+    on), their ``label`` the short name its trace lines show (``open-at``,
+    ``stdout.get-stdout``; see :func:`~wasi_notebook.trace.short_names`), their errors the
+    error cases (``no-entry``; a normal end such as ``closed`` is only among the answers)."""
     groups: dict[str, list] = {name: [] for name, _ in GROUPS} if coverage.interface == "preview1" else {}
+    labels = short_names(coverage.functions)
     for function in coverage.functions:
-        cell = {"name": function, "label": function_label(function), "status": coverage.status(function),
+        cell = {"name": function, "label": labels[function], "status": coverage.status(function),
                 "calls": coverage.calls(function),
-                "errors": [[label, n] for label, n in coverage.errors(function).items()]}
+                "errors": [[label, n] for label, n in coverage.errors(function).items()],
+                "ends": [[label, n] for label, n in coverage.ends(function).items()],
+                "answers": [[label, n] for label, n in coverage.answers(function).items()]}
         groups.setdefault(group_of(function), []).append(cell)
     return [{"name": name, "functions": cells} for name, cells in groups.items() if cells]
 
@@ -179,7 +187,8 @@ def call_row(record) -> dict[str, Any]:
     """A call as a row: ``seq``, ``function``, ``args`` (``[[name, value], ...]``), ``result``,
     ``errno`` (label, empty when it succeeded; for a component's call its error case),
     ``errno_text``, ``us`` (duration), ``failed``, ``injected``. The result is what
-    :meth:`CallRecord.text` says after ``=``. A component's call also has ``interface``, and its
+    :meth:`CallRecord.text` says after ``=``. A component's call also has ``interface``,
+    ``name`` (``interface#function``, the full name) and ``end`` (its error case is a normal end, e.g. ``closed``: shown, not failed), and its
     ``function`` is the short name its text starts with (``open-at``)."""
     args = [[name, str(value)] for name, value in record.args.items()]
     if record.error is None:
@@ -191,6 +200,8 @@ def call_row(record) -> dict[str, Any]:
            "failed": record.failed, "injected": record.injected}
     if record.interface is not None:
         row["interface"] = record.interface
+        row["name"] = f"{record.interface}#{record.function}"
+        row["end"] = record.end
     return row
 
 

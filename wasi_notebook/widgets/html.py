@@ -108,8 +108,14 @@ def diff_html(diff, limit: int = 200) -> str:
 
 # -- coverage -------------------------------------------------------------------------------------
 
+def _counted(pairs) -> str:
+    return ", ".join(f"{label}×{n}" for label, n in pairs)
+
+
 def coverage_html(coverage) -> str:
-    """The functions by group, each styled by its status, with calls and errnos."""
+    """The functions by group, each styled by its status, with calls and errnos (a component's
+    by their short names, the full name in the tooltip with every outcome: ``answered ok×3,
+    closed×1``; a normal end such as ``closed`` shown dim, not as an error)."""
     counts = data.coverage_counts(coverage)
     legend = "  ".join(f'<span style="color:{COLORS[s]}">■ {s} {counts[s]}</span>' for s in data.STATUSES)
     rows = []
@@ -117,12 +123,16 @@ def coverage_html(coverage) -> str:
         cells = []
         for cell in group["functions"]:
             status = cell["status"]
-            errors = ", ".join(f"{label}×{n}" for label, n in cell["errors"])
+            errors = _counted(cell["errors"])
+            ends = _counted(cell["ends"])
             weight = "font-weight:600;" if status.startswith("called") else ""
             calls = f" ×{cell['calls']}" if cell["calls"] else ""
-            tip = f"{cell['label']}: {status}" + (f", {cell['calls']} calls" if cell["calls"] else "") + (
+            tip = f"{cell['name']}: {status}" + (f", {cell['calls']} calls" if cell["calls"] else "") + (
+                f"; answered {_counted(cell['answers'])}" if cell["answers"] else "") + (
                 f"; errors {errors}" if errors else "")
             extra = f' <span style="color:{COLORS["called with errors"]}">({esc(errors)})</span>' if errors else ""
+            if ends:
+                extra += " " + _dim(f"({esc(ends)})")
             cells.append(f'<span title="{esc(tip)}" style="{weight}color:{COLORS[status]};'
                          f'margin-right:1.2em;white-space:nowrap">{esc(cell["label"])}{calls}{extra}</span> ')
         rows.append(f'<tr><th style="{_CELL};color:{COLORS["dim"]};font-weight:normal;white-space:nowrap">'

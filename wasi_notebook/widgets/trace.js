@@ -102,8 +102,25 @@ function render({ model, el }) {
     select.value = current;
   }
 
+  // A component's functions: one group per interface, each function by its short name (as the
+  // rows show it), the full name as the value and the tooltip.
+  function functionOptions(select, values, labels, current) {
+    if (!Object.keys(labels).length) return options(select, values, current, "all");
+    const groups = new Map();
+    for (const name of values) {
+      const interfaceName = name.slice(0, name.lastIndexOf("#"));
+      if (!groups.has(interfaceName)) groups.set(interfaceName, []);
+      groups.get(interfaceName).push(h("option", { value: name, title: name }, labels[name] || name));
+    }
+    const extra = current && !values.includes(current) ? [h("option", { value: current }, current)] : [];
+    select.replaceChildren(h("option", { value: "" }, "all"), ...extra,
+      ...[...groups].map(([label, items]) => h("optgroup", { label }, items)));
+    select.value = current;
+    select.title = current;
+  }
+
   function drawControls() {
-    options(fnSelect, model.get("functions"), model.get("function"), "all");
+    functionOptions(fnSelect, model.get("functions"), model.get("labels") || {}, model.get("function"));
     options(errnoSelect, model.get("errnos"), model.get("errno"), "any"); // the success label first
     if (document.activeElement !== pathInput) pathInput.value = model.get("path");
     failedBox.checked = model.get("failed_only");
@@ -137,10 +154,11 @@ function render({ model, el }) {
         tabindex: "-1", "data-seq": row.seq, "aria-expanded": String(opened.has(row.seq)),
       },
       h("td", { class: "wn-tr-num" }, String(row.seq)),
-      h("td", { class: "wn-tr-fn" }, row.function),
+      h("td", { class: "wn-tr-fn", title: row.name || null }, row.function),
       h("td", { class: "wn-tr-args" }, args),
       h("td", { class: "wn-tr-result" }, row.result),
-      h("td", { class: "wn-tr-errno", title: row.errno_text || null }, row.errno, row.injected ? h("span", { class: "wn-tr-tag" }, " injected") : ""),
+      h("td", { class: "wn-tr-errno" + (row.end ? " wn-tr-end" : ""),
+        title: row.errno_text || (row.end ? "the normal end (of a stream): no failure" : null) }, row.errno, row.injected ? h("span", { class: "wn-tr-tag" }, " injected") : ""),
       h("td", { class: "wn-tr-num" }, row.us.toLocaleString(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 })));
       return tr;
     });
@@ -219,7 +237,7 @@ function render({ model, el }) {
   }
 
   draw();
-  const events = "change:rows change:matched change:total change:functions change:errnos change:function change:errno change:path change:failed_only change:page change:error change:dropped";
+  const events = "change:rows change:matched change:total change:functions change:labels change:errnos change:function change:errno change:path change:failed_only change:page change:error change:dropped";
   const answers = "change:rows change:matched change:error";
   model.on(events, draw);
   model.on(answers, answered);

@@ -6,9 +6,12 @@ traits that make Python send the new page. Filters reuse :meth:`Trace.filter`; t
 numbers of the matches are kept for the last few filters, so paging through a filtered view
 decodes only the rows shown.
 
-Traits set by the browser (or from Python): ``function``, ``errno``, ``path`` (a glob over the
-call's paths), ``failed_only``, ``page``. Traits Python sets: ``rows``, ``matched``, ``total``,
-``dropped``, ``functions``, ``errnos``, ``error``.
+Traits set by the browser (or from Python): ``function`` (a full name; from Python a
+component's short name is taken too), ``errno``, ``path`` (a glob over the call's paths),
+``failed_only`` (a normal end such as a stream's ``closed`` is no failure), ``page``. Traits
+Python sets: ``rows``, ``matched``, ``total``, ``dropped``, ``functions``, ``labels`` (a
+component's functions by their short names: the list groups them by interface), ``errnos``,
+``error``.
 
 One custom message: ``{"type": "export", "format": "txt" | "jsonl", "filtered": bool, "filters":
 {"function", "errno", "path", "failed_only"}, "id"}``, answered by ``download`` chunks (the
@@ -24,6 +27,7 @@ import anywidget
 import traitlets
 
 from ..render import trace_text
+from ..trace import resolve, short_names, split_function
 from . import data, html
 from .base import Displayable, Messages, css, esm
 
@@ -41,6 +45,7 @@ class TraceWidget(Messages, Displayable, anywidget.AnyWidget):
     total = traitlets.Int(0).tag(sync=True)
     dropped = traitlets.Int(0).tag(sync=True)
     functions = traitlets.List(traitlets.Unicode()).tag(sync=True)  # called, in witx order
+    labels = traitlets.Dict().tag(sync=True)  # a component's functions: full name -> short name shown
     errnos = traitlets.List(traitlets.Unicode()).tag(sync=True)  # success, then those seen, in errno order
 
     function = traitlets.Unicode("").tag(sync=True)
@@ -61,6 +66,7 @@ class TraceWidget(Messages, Displayable, anywidget.AnyWidget):
         view = {"function": "", "errno": "", "path": "", "failed_only": False, "page": 0, "page_size": 200}
         view.update((k, kwargs.pop(k)) for k in list(kwargs) if k in view)
         view["page_size"] = _page_size(view["page_size"])
+        view["function"] = _full_name(trace, view["function"])
         super().__init__(**{**view, **_overview(trace), **self._page(**view)}, **kwargs)
 
     def set_trace(self, trace) -> None:
@@ -96,6 +102,14 @@ class TraceWidget(Messages, Displayable, anywidget.AnyWidget):
     @property
     def filtered(self) -> bool:
         return bool(self.function or self.errno or self.path or self.failed_only)
+
+    @traitlets.validate("function")
+    def _valid_function(self, proposal):
+        """A component's function given by a short name that stands for exactly one function
+        (``open-at``, ``stdout.get-stdout``) becomes its full name, the value the browser's list
+        and the coverage panel use. Anything else stays as given (several functions, or an
+        error the view shows)."""
+        return _full_name(self.trace, proposal["value"])
 
     @traitlets.validate("page_size")
     def _valid_page_size(self, proposal):
@@ -195,8 +209,23 @@ def _page_size(value) -> int:
     return max(1, min(int(value), MAX_PAGE))
 
 
+def _full_name(trace, name: str) -> str:
+    """``name``, or the one component function of ``trace`` it is a short name of."""
+    if name and name not in trace.functions:
+        found = resolve(name, trace.functions)
+        if len(found) == 1:
+            return found[0]
+    return name
+
+
 def _overview(trace) -> dict[str, Any]:
+    """The traits that describe ``trace`` as a whole: sizes, the functions called (a component's
+    with their short names, made unique within each interface as the coverage panel shows them)
+    and the outcomes there are to filter on."""
     counts = trace.counts()
-    return {"total": len(trace), "dropped": trace.dropped,
-            "functions": [f for f in trace.functions if f in counts],
+    called = [f for f in trace.functions if f in counts]
+    component = any(split_function(f)[0] is not None for f in trace.functions)
+    labels = short_names(trace.functions) if component else {}
+    return {"total": len(trace), "dropped": trace.dropped, "functions": called,
+            "labels": {f: labels[f] for f in called} if component else {},
             "errnos": trace.outcome_labels()}  # success first; not EXIT or TRAP: no outcome to filter on
