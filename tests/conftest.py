@@ -1,6 +1,20 @@
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from wasi_notebook.memfs import MemFs
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _wasmtime_code_cache():
+    """wasmtime's compiled code goes to a folder under the temp dir for the whole suite (and
+    the next run), not to the user's cache; unless the environment says where."""
+    with pytest.MonkeyPatch.context() as patch:
+        if "WASI_NOTEBOOK_WASMTIME_CACHE" not in os.environ:
+            patch.setenv("WASI_NOTEBOOK_WASMTIME_CACHE", str(Path(tempfile.gettempdir()) / "wasi-notebook-wasmtime"))
+        yield
 
 
 class TickClock:

@@ -24,3 +24,35 @@ def test_store_writes_whole_files_and_survives_a_readonly_cache(tmp_path):
     blocker.write_text("x")
     store(blocker / "c.wasm", b"data")  # the folder cannot be made: nothing kept, no error
     assert not (blocker / "c.wasm").exists()
+
+
+def test_wasmtime_keeps_compiled_guests_in_its_cache_folder(monkeypatch, tmp_path):
+    import wasmtime
+
+    from wasi_notebook import Session, guests
+    from wasi_notebook.cache import wasmtime_cache_config
+
+    monkeypatch.setenv("WASI_NOTEBOOK_WASMTIME_CACHE", str(tmp_path / "wt"))
+    config = wasmtime_cache_config()
+    assert config == str(tmp_path / "wt" / "config.toml")
+    assert f'directory = "{tmp_path / "wt" / "code"}"' in Path(config).read_text()
+    wasm = wasmtime.wat2wasm('(module (func (export "answer") (result i32) (i32.const 42)))')
+    Session().load(wasm)
+    kept = [p for p in (tmp_path / "wt" / "code").rglob("*") if p.is_file()]
+    assert kept, "the compiled module is on disk"
+    s = Session()  # a new session (a new engine) over the same cache folder
+    assert s.run(guests.path("cat"), stdin=b"still runs").stdout == b"still runs"
+    assert len([p for p in (tmp_path / "wt" / "code").rglob("*") if p.is_file()]) > len(kept)  # cat was added
+
+
+def test_the_wasmtime_cache_can_be_turned_off_or_be_unwritable(monkeypatch, tmp_path):
+    from wasi_notebook import Session, guests
+    from wasi_notebook.cache import wasmtime_cache_config
+
+    monkeypatch.setenv("WASI_NOTEBOOK_WASMTIME_CACHE", "off")
+    assert wasmtime_cache_config() is None
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("WASI_NOTEBOOK_WASMTIME_CACHE", str(blocker / "wt"))
+    assert wasmtime_cache_config() is None
+    assert Session().run(guests.path("cat"), stdin=b"uncached").stdout == b"uncached"

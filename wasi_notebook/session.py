@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Mapping
 import wasmtime
 
 from . import hostcall
+from .cache import wasmtime_cache_config
 from .ctx import WasiCtx
 from .errors import WasiError
 from .memfs import MemFs
@@ -154,11 +155,19 @@ class Session:
             engine.increment_epoch()  # the store's deadline is one tick ahead: it traps
 
     def _engine(self, fuel: bool) -> wasmtime.Engine:
+        """The engine for runs with or without fuel; its compiled code is kept on disk (see
+        :func:`.cache.wasmtime_cache_config`), so a guest compiles once per machine."""
         engine = self._engines.get(fuel)
         if engine is None:
             config = wasmtime.Config()
             config.epoch_interruption = True
             config.consume_fuel = fuel
+            cache = wasmtime_cache_config()
+            if cache is not None:
+                try:
+                    config.cache = cache
+                except wasmtime.WasmtimeError:
+                    pass  # an unusable cache folder: compile every time
             engine = self._engines[fuel] = wasmtime.Engine(config)
         return engine
 

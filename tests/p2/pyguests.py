@@ -1,11 +1,12 @@
 """Native preview2 guests for the p2 tests: the Python programs in ``guests/`` built into command
 components by componentize-py (each ``NAME.py`` with its world ``NAME.wit``).
 
-Both the component and wasmtime's compiled form of it are cached by content hash in a folder
-under the system temp dir: a componentize-py component embeds CPython (about 18 MB), takes about
-10 s to build and 9 s for wasmtime to compile, while deserializing the compiled form takes a
-fraction of a second. The WASI WIT the worlds import comes from jco's bundled copy (jco is
-installed by :mod:`.toolchain`); the 0.2.x version in a world is set to that copy's.
+The component is cached by content hash in a folder under the system temp dir: a
+componentize-py component embeds CPython (about 18 MB) and takes about 10 s to build. wasmtime's
+compiled form of it (9 s to compile) is kept by the Session's own code cache, which the tests
+point at another folder under the temp dir (``tests/conftest.py``). The WASI WIT the worlds
+import comes from jco's bundled copy (jco is installed by :mod:`.toolchain`); the 0.2.x version
+in a world is set to that copy's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-import wasmtime
 
 from .toolchain import jco_folder
 
@@ -74,29 +74,3 @@ def build(name: str) -> bytes:
                 raise RuntimeError(f"componentize-py could not build {name}:\n{done.stderr[-3000:]}")
             (work / "guest.wasm").replace(out)
     return out.read_bytes()
-
-
-def precompile(session, wasm: bytes) -> None:
-    """Put wasmtime's compiled form of ``wasm`` into ``session``'s cache, from the disk cache
-    (compiled and serialized there the first time), so ``session.load(wasm)`` does not compile.
-
-    Reaches into the Session's private cache: there is no public way to hand it a compiled guest.
-    """
-    from wasmtime.component import Component
-
-    digest = hashlib.sha256(wasm).hexdigest()
-    engine = session._engine(False)
-    blob = CACHE / f"{digest[:16]}-wasmtime{metadata.version('wasmtime')}.cwasm"
-    component = None
-    if blob.exists():
-        try:
-            component = Component.deserialize(engine, blob.read_bytes())
-        except wasmtime.WasmtimeError:
-            component = None  # made with another engine configuration: compile again
-    if component is None:
-        component = Component(engine, wasm)
-        CACHE.mkdir(parents=True, exist_ok=True)
-        tmp = blob.with_suffix(".tmp")
-        tmp.write_bytes(component.serialize())
-        tmp.replace(blob)
-    session._modules[(False, "component:" + digest)] = component

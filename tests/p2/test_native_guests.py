@@ -18,7 +18,6 @@ def wasm():
 
 def run(wasm, args=(), session=None, **options):
     session = session or Session()
-    pyguests.precompile(session, wasm)
     result = session.run(session.load(wasm, name=NAME), list(args), **options)
     assert result.trap is None, result.stderr.decode()[-2000:]
     return session, result

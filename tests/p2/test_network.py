@@ -241,7 +241,6 @@ def test_a_native_guest_is_denied_tcp_dns_and_http():
 
     wasm = pyguests.build("network_denied")
     session = Session()
-    pyguests.precompile(session, wasm)
     result = session.run(session.load(wasm, name="network_denied"), [])
     assert result.trap is None, result.stderr.decode()[-2000:]
     assert result.stdout.decode().splitlines() == [
