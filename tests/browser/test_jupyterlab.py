@@ -1,7 +1,9 @@
 """The tour notebook in a real JupyterLab, in headless Chromium, checked the way a person sees it.
 
 The server starts in a temporary folder with its own configuration, runtime and IPython folders and
-a copy of ``notebooks/tour.ipynb`` (so the repository's notebook is never saved over). Screenshots
+a copy of ``notebooks/tour.ipynb`` (so the repository's notebook is never saved over). After the
+tour, the same kernel loads and runs a component (cat through jco's preview1 adapter, skipped
+without npm) and its coverage panel and trace viewer are checked. Screenshots
 go to ``artifacts/browser/`` at the top of the repository. Skipped without Debian's chromium or the
 ``playwright`` package (``pip install -e '.[browser]'``, never ``playwright install``).
 """
@@ -234,6 +236,84 @@ def test_the_interrupt_button_stops_a_spinning_guest(ran, page):
     check = add_cell(page, "print(spun.trap, wasi.fs.path('/home/ada/poem.txt').exists())")
     expect(check.locator(".jp-OutputArea")).to_contain_text("interrupted True")
     assert stopped < 2.5, stopped  # the menu's own click and the kernel message included
+
+
+BLOCKING_READ = "wasi:io/streams#[method]input-stream.blocking-read"
+OPEN_AT = "wasi:filesystem/types#[method]descriptor.open-at"
+
+
+@pytest.fixture(scope="module")
+def component_run(ran, lab, page):
+    """cat made into a component (jco's preview1 adapter, made here and cached), loaded and run
+    in a new cell of the running tour on a file and a missing one: the cell, with its Calls tab
+    open. Skipped without npm."""
+    if shutil.which("npm") is None:
+        pytest.skip("making a component needs npm (jco's preview1 adapter): apt-get install nodejs npm")
+    from wasi_notebook import guests
+
+    from ..p2.toolchain import componentize
+
+    (lab["work"] / "cat.component.wasm").write_bytes(componentize(guests.path("cat")))
+    run = add_cell(page, "%wasi_load cat.component.wasm --as ccat\n"
+                         "%wasi_run ccat /home/ada/poem.txt /home/ada/missing.txt")
+    view = run.locator(".wn-result")
+    expect(view).to_contain_text("The sea is calm tonight.", timeout=60_000)
+    expect(view).to_contain_text("exit 1")
+    view.locator(".lm-TabBar-tab", has_text=re.compile("^Calls")).click()
+    expect(view.locator(".wn-coverage")).to_be_visible()
+    return run
+
+
+def test_a_components_coverage_is_by_interface_and_a_read_to_the_end_is_no_failure(component_run, page):
+    panel = component_run.locator(".wn-coverage")
+    expect(panel).to_contain_text(re.compile(r"preview2: called \d+ of \d+ functions in \d+ interfaces"))
+    expect(panel.locator(".wn-cov-key.wn-st-errors")).to_have_text("called with errors 1")  # open-at only
+    streams = panel.locator("section.wn-cov-group[aria-label='wasi:io/streams']")
+    read = streams.locator(f".wn-cov-cell[data-name='{BLOCKING_READ}']")
+    expect(read.locator(".wn-cov-name")).to_have_text("blocking-read")  # the short name, as rows show it
+    expect(read).to_have_class(re.compile(r"\bwn-st-called\b"))
+    expect(read.locator(".wn-cov-bang")).to_have_count(0)
+    expect(read).to_have_attribute("title", re.compile(
+        f"^{re.escape(BLOCKING_READ)}: called; 2 calls; answered ok×1, closed×1$"))
+    files = panel.locator("section.wn-cov-group[aria-label='wasi:filesystem/types']")
+    opened = files.locator(f".wn-cov-cell[data-name='{OPEN_AT}']")
+    expect(opened.locator(".wn-cov-name")).to_have_text("open-at")
+    expect(opened).to_have_class(re.compile(r"\bwn-st-errors\b"))
+    expect(opened).to_have_attribute("title", re.compile("errors no-entry×1$"))
+    read.click()  # selects it and filters the trace below to its calls
+    expect(panel.locator(".wn-cov-details")).to_contain_text("answered ok×1, closed×1")
+    expect(panel.locator(".wn-cov-details .wn-cov-errors")).to_have_count(0)
+    trace = component_run.locator(".wn-trace")
+    expect(trace.locator("select[aria-label='Function']")).to_have_value(BLOCKING_READ)
+    expect(trace.locator("tbody tr")).to_have_count(2)
+    shot(page, "component-coverage", component_run)
+
+
+def test_a_components_trace_lists_short_names_by_interface_and_filters(component_run, page):
+    trace = component_run.locator(".wn-trace")
+    functions = trace.locator("select[aria-label='Function']")
+    group = functions.locator("optgroup[label='wasi:filesystem/types']")
+    option = group.locator(f"option[value='{OPEN_AT}']")
+    expect(option).to_have_text("open-at")
+    expect(option).to_have_attribute("title", OPEN_AT)
+    expect(functions.locator("optgroup[label='wasi:cli/stdout'] option")).to_have_text("stdout.get-stdout")
+    functions.select_option(label="open-at")
+    rows = trace.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    assert set(trace.locator("tbody .wn-tr-fn").all_inner_texts()) == {"open-at"}
+    expect(rows.nth(1)).to_have_class(re.compile(r"\bwn-tr-failed\b"))  # the missing file
+    functions.select_option(BLOCKING_READ)
+    closed = trace.locator("tbody tr", has=page.locator(".wn-tr-errno", has_text="closed"))
+    expect(closed).to_have_count(1)
+    expect(closed).not_to_have_class(re.compile(r"\bwn-tr-failed\b"))
+    trace.locator("label.wn-tr-check input").check()  # failed only: the end of the file is none
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".wn-tr-empty")).to_have_text("No call matches these filters.")
+    functions.select_option("")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator(".wn-tr-fn")).to_have_text("open-at")
+    expect(rows.first.locator(".wn-tr-errno")).to_contain_text("no-entry")
+    shot(page, "component-trace-failed", component_run)
 
 
 def test_the_whole_run_is_quick(ran):
