@@ -118,6 +118,12 @@ def test_a_components_trace_coverage_summary_and_faults(folder, tmp_path):
         "calls": 3, "errors": {"access": 1, "no-entry": 1}}
     assert any(i.startswith("wasi:filesystem/types@0.2.") for i in cov["imports"])
     assert b"preview2 coverage: called" in result.stderr and b"wasi:filesystem/types" in result.stderr
+    # the summary names functions as the trace does; reading a.txt to its end is no error
+    summary = {cells[1].strip(): [c.strip() for c in cells[2:]] for line in result.stderr.decode().splitlines()
+               if len(cells := line.split("│")) == 5}
+    assert summary["open-at"] == ["3", "access×1, no-entry×1", ""]
+    assert summary["blocking-read"] == ["2", "", "closed×1"]
+    assert cov["preview2"]["wasi:io/streams"]["[method]input-stream.blocking-read"]["ends"] == {"closed": 1}
     refused = cli("run", "--fault", "get-directories=IO", component)
     assert refused.returncode == 2 and b"cannot fail" in refused.stderr
 
