@@ -11,6 +11,7 @@ from wasi_notebook.errors import Errno
 from wasi_notebook.p2.describe import CallSignature, Param
 from wasi_notebook.p2.host import Preview2
 from wasi_notebook.p2.link import _adapt, fault_rules, observe
+from wasi_notebook.p2.values import lower
 from wasi_notebook.trace import FaultRule
 
 from .toolchain import componentize
@@ -40,10 +41,13 @@ def host():
 
 
 def wrapped(cat, host, observer, interface, function):
+    """The wrapped function as wasmtime-py would see it: ``call(store, *args)`` answering in
+    wasmtime-py's form (``values.lower`` of the plain form the wrapper gives fastcall)."""
     engine, component = cat
     sig = observer.signatures[f"{interface}#{function}"]
-    return _adapt(host, sig, host.interfaces()[interface][function], func_type(engine, component, interface, function).result,
-                  observer)
+    adapted = _adapt(host, sig, host.interfaces()[interface][function], observer)
+    result_ty = func_type(engine, component, interface, function).result
+    return lambda store, *args: lower(result_ty, adapted(*args))
 
 
 def preopen_rep(host):

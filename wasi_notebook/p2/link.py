@@ -1,14 +1,15 @@
 """Link a component's WASI 0.2.x imports to a :class:`Preview2` host on a wasmtime-py linker.
 
 Each interface is defined under the exact name the component imports (any ``@0.2.x``).
-Resources are defined in the interface that declares them; borrowed and owned handles
-arriving as ``ResourceAny`` (also inside a list, an option or a tuple) are turned into reps
-before a host function sees them.
+Resources are defined in the interface that declares them. Values cross through
+:mod:`.fastcall`, whose converters are made from each function's type when it is linked: borrowed
+and owned handles (at any depth) arrive as reps, and results go back in the plain form of
+:mod:`.values` (``Ok``/``Err``, ``Variant``).
 
-Every host function is wrapped once, by :func:`_adapt`: handles to reps, a WasiError to the
-interface's error case (:func:`.errors.failure`), and, given an :class:`~wasi_notebook.trace.Observer`
-from :func:`observe`, the call traced and counted and fault rules applied. No host function
-knows it is observed.
+Every host function is wrapped once, by :func:`_adapt`: a WasiError to the interface's error
+case (:func:`.errors.failure`), and, given an :class:`~wasi_notebook.trace.Observer` from
+:func:`observe`, the call traced and counted and fault rules applied. No host function knows it
+is observed.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from wasmtime.component import Component, ComponentInstanceType, FuncType, Linke
 
 from ..errors import Errno, WasiError
 from ..trace import DEFAULT_MAX_RECORDS, FaultRule, Observer, OutcomeLabels, parse_fault
-from .describe import CallSignature, Preview2Decoder, error_label, keep, resolve, signature, signatures, to_reps
+from .describe import CallSignature, Preview2Decoder, error_label, keep, resolve, signature, signatures
 from . import fastcall
 from .errors import failure
 from .host import Preview2
 from .resources import RESOURCES, IoError
-from .values import Err, Ok, lower
+from .values import Err, Ok
 
 __all__ = ["link", "missing_imports", "answer", "observe", "fault_rules", "COMMAND_EXPORT"]
 
@@ -129,9 +130,7 @@ def link(engine: wasmtime.Engine, component: Component, host: Preview2, observer
                         sig = observer.signatures.get(f"{base}#{item}") if observer is not None else None
                         if sig is None:
                             sig = signature(base, item, x.ty, resources)
-                        types = fastcall.frozen(x.ty)
-                        fastcall.add_func(instance, item, types,
-                                          _adapt(host, sig, functions[item], types[1], observer))
+                        fastcall.add_func(instance, item, x.ty, _adapt(host, sig, functions[item], observer))
     return linker
 
 
@@ -156,30 +155,22 @@ def _failed(host: Preview2, interface: str, error: WasiError) -> Err:
     return Err(failure(interface, error, lambda e: host.table.own(IoError(e))))
 
 
-def _adapt(host: Preview2, sig: CallSignature, func: Callable[..., Any], result_ty: Any,
+def _adapt(host: Preview2, sig: CallSignature, func: Callable[..., Any],
            observer: Observer | None = None) -> Callable[..., Any]:
-    """THE wrapper of a host function: ``func(*params)`` as ``call(store, *params)`` for
-    wasmtime, handles turned into reps, a WIT ``result`` answered through :func:`answer`, the
-    value lowered to wasmtime-py's form; with ``observer`` also traced, counted and made to
+    """THE wrapper of a host function: ``func(*params)`` as fastcall calls it (handles already
+    reps), a WIT ``result`` answered through :func:`answer` (a value in the plain form of
+    :mod:`.values`, which fastcall lowers); with ``observer`` also traced, counted and made to
     fail by fault rules (an injected failure is the same Err a real WasiError gives)."""
     returns_result = sig.returns_result
     interface = sig.interface
-    handles = sig.handle_params
     shapes = [p.shape for p in sig.params]
 
-    def reps(store: Any, args: tuple) -> tuple:
-        if not handles:
-            return args
-        converted = list(args)
-        for i in handles:
-            converted[i] = to_reps(shapes[i], converted[i], store)
-        return tuple(converted)
-
     if observer is None:
-        def call(store: Any, *args: Any) -> Any:
-            args = reps(store, args)
-            value = answer(host, interface, func, *args) if returns_result else func(*args)
-            return None if result_ty is None else lower(result_ty, value)
+        if not returns_result:
+            return func
+
+        def call(*args: Any) -> Any:
+            return answer(host, interface, func, *args)
         return call
 
     index = observer.register(sig)
@@ -193,9 +184,8 @@ def _adapt(host: Preview2, sig: CallSignature, func: Callable[..., Any], result_
     clipped = sig.byte_params if recording else ()
     result_shape = sig.result if sig.keep_result else None
 
-    def observed(store: Any, *args: Any) -> Any:
+    def observed(*args: Any) -> Any:
         start = clock() if recording else 0
-        args = reps(store, args)
         captured = tuple(args[i] for i in paths) if paths else None
         kept = tuple(keep(shapes[i], a) if i in clipped else a for i, a in enumerate(args)) if clipped else args
         injected = check(args, captured) if check is not None else None
@@ -218,5 +208,5 @@ def _adapt(host: Preview2, sig: CallSignature, func: Callable[..., Any], result_
             outcome = code(error_label(value.value)) if isinstance(value, Err) else 0
             note(index, kept, keep(result_shape, value) if result_shape is not None else value, outcome, start,
                  captured, False)
-        return None if result_ty is None else lower(result_ty, value)
+        return value
     return observed
