@@ -130,16 +130,17 @@ def _outcomes(counts: dict[str, int]) -> str:
 def coverage_table(coverage) -> Table:
     """The functions a guest imported, by group (a component's: by interface, each by the short
     name its trace lines show, see :func:`~wasi_notebook.trace.short_names`), with calls and
-    errors; a component's also with the normal ends they answered (``closed``, no failure). The
-    rest counted below."""
+    errors; a component's also with the normal ends they answered (``closed``, no failure), in a
+    column of their own when any function had one. The rest counted below."""
     table = Table(title=f"{coverage.interface} coverage: {coverage.summary()}", title_justify="left",
                   show_edge=False, caption_justify="left")
     component = coverage.interface != "preview1"
-    table.add_column("interface" if component else "group", style="dim")
-    table.add_column("function")
+    with_ends = component and any(coverage.ends(f) for f in coverage.functions)
+    table.add_column("interface" if component else "group", style="dim", no_wrap=True)
+    table.add_column("function", overflow="fold")
     table.add_column("calls", justify="right")
     table.add_column("errors")
-    if component:
+    if with_ends:
         table.add_column("ends")
     labels = short_names(coverage.functions)
     last_group = None
@@ -150,7 +151,7 @@ def coverage_table(coverage) -> Table:
         group = group_of(function)
         row = [group if group != last_group else "", Text(labels[function], style=STATUS_STYLES[status]),
                str(coverage.calls(function)) if coverage.calls(function) else "-", _outcomes(coverage.errors(function))]
-        if component:
+        if with_ends:
             row.append(Text(_outcomes(coverage.ends(function)), style="dim"))
         table.add_row(*row)
         last_group = group
