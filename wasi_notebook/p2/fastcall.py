@@ -14,12 +14,12 @@ directly (:func:`converter`, cached by the type's structure):
 - *lifting* (the guest's arguments, which wasmtime owns and frees after the call) reads the C values
   where they lie: a node at a time with ``ctypes.string_at`` and ``struct``, a ``list<u8>`` as one
   copy sliced with a stride. A ``borrow``/``own`` handle becomes its rep at once.
-- *lowering* (the host's answer) writes the whole value into a per-thread :class:`_Arena` that we
-  own, with record field, enum, flag and case names pointing at buffers made once per name, then
-  asks wasmtime to deep-copy it into the result slot: one ctypes call for the whole tree. Nodes that
-  are better made by wasmtime itself (a long ``list<u8>``, which a copy would walk byte by byte; a
-  handle, a pointer wasmtime owns) are *moved*: made in wasmtime's heap, left out of the copy, and
-  written into the copy's node after it (:meth:`_Arena.commit`).
+- *lowering* (the host's answer) writes the whole value into an :class:`_Arena` that we own (one
+  per lowering in progress), with record field, enum, flag and case names pointing at buffers made
+  once per name, then asks wasmtime to deep-copy it into the result slot: one ctypes call for the
+  whole tree. Nodes better made by wasmtime itself (a long ``list<u8>``, which a copy would walk
+  byte by byte; a handle, a pointer wasmtime owns) are *moved*: made in wasmtime's heap, left out
+  of the copy, and written into the copy's node after it (:meth:`_Arena.commit`).
 
 Values keep the forms host functions already use (see NOTES.md, ``p2/values.py``): parameters arrive
 as wasmtime-py would give them (``Record``, ``set`` for flags, a ``Variant`` only where wasmtime-py
@@ -38,7 +38,6 @@ from __future__ import annotations
 import ctypes
 import itertools
 import struct
-import threading
 from typing import Any, Callable, NamedTuple
 
 from wasmtime import WasmtimeError, _ffi as ffi
@@ -116,7 +115,8 @@ _host_to_any = _c("wasmtime_component_resource_host_to_any", _vp, _vp, _vp, _vp)
 
 
 def _address(p: Any) -> int:
-    return ctypes.cast(p, _vp).value or 0
+    """The address a ctypes pointer holds (its buffer read as a ``void *``: cheaper than a cast)."""
+    return _vp.from_buffer(p).value or 0
 
 
 # -- names: made once, pointed at by every value that names a field, a case, a flag --------------
@@ -146,7 +146,7 @@ class _Full(Exception):
 
 
 class _Arena:
-    """A bump allocator over one pinned bytearray, per thread: a result's C value is built here,
+    """A bump allocator over one pinned bytearray: a result's C value is built here,
     pointers being ``base + offset``. ``blocks`` remembers, for each block of values, where the
     pointer to it was written (to find a node again in wasmtime's copy); ``moved`` lists the nodes
     whose contents wasmtime already owns (see :meth:`commit`)."""
@@ -174,8 +174,9 @@ class _Arena:
         self.blocks.append((start, end, field))
         return start
 
-    def raw(self, n: int) -> int:
-        """Room for ``n`` bytes that hold no values (a string's bytes, a flags' names)."""
+    def raw(self, n: int, field: int = -1) -> int:
+        """Room for ``n`` bytes where no moved node can be (a string's bytes, a record of numbers):
+        as :meth:`block`, but not remembered."""
         start = self.top
         end = start + ((n + 7) & -8)
         if end > self.cap:
@@ -214,17 +215,19 @@ class _Arena:
         raise AssertionError(f"arena offset {off} is in no block")
 
 
-_local = threading.local()
+#: arenas not in use: a lowering takes one and gives it back (list pop and append are atomic, so
+#: threads lowering at once each get their own)
+_FREE: list[_Arena] = []
 
 
-def _arena(need: int = 0) -> _Arena:
-    """This thread's arena, with room for ``need`` bytes."""
-    arena = getattr(_local, "arena", None)
+def _take_arena(need: int = 0) -> _Arena:
+    """An arena no one else is writing into, with room for ``need`` bytes."""
+    arena = _FREE.pop() if _FREE else None
     if arena is None or arena.cap < need:
         capacity = 1 << 16
         while capacity < need:
             capacity *= 2
-        arena = _local.arena = _Arena(capacity)
+        arena = _Arena(capacity)
     return arena
 
 
@@ -242,12 +245,23 @@ class Converter(NamedTuple):
     put: Put
     #: classes of the values wasmtime-py gives for this type: tells whether a variant is tagged
     classes: frozenset
+    #: a value may hold a moved node (a handle, a long byte list): its blocks must be remembered
+    moves: bool = False
+
+
+def _allocator(children: Any) -> Callable[[_Arena, int, int], int]:
+    """How a composite allocates its children's block: remembered (:meth:`_Arena.block`) only
+    when a moved node may be inside."""
+    return _Arena.block if any(c is not None and c.moves for c in children) else _Arena.raw
 
 
 _CONVERTERS: dict[tuple, Converter] = {}
 
 #: a byte list longer than this is moved (made by wasmtime) rather than copied from the arena
 MOVE_BYTES = 64
+#: a long byte list is read this many values at a time (64 KiB of C values: one copy of a whole
+#: 64 KiB list, 2 MiB, took 40 times longer than these pieces, measured)
+_CHUNK = 2048
 
 
 def converter(ty: ValType) -> Converter:
@@ -302,6 +316,7 @@ def _describe(ty: ValType) -> tuple[tuple, Callable[[], Converter]]:
 
 _PRIMITIVES = [(Bool, "BOOL"), (S8, "S8"), (U8, "U8"), (S16, "S16"), (U16, "U16"), (S32, "S32"), (U32, "U32"),
                (S64, "S64"), (U64, "U64"), (F32, "F32"), (F64, "F64"), (Char, "CHAR")]
+_INTEGERS = {"S8", "U8", "S16", "U16", "S32", "U32", "S64", "U64"}
 _FORMATS = {"BOOL": "?", "S8": "b", "U8": "B", "S16": "h", "U16": "H", "S32": "i", "U32": "I", "S64": "q",
             "U64": "Q", "F32": "f", "F64": "d", "CHAR": "I"}
 
@@ -369,13 +384,27 @@ def _string() -> Converter:
     return Converter(("string",), lift, put, frozenset({str}))
 
 
+def _name_reader(names: tuple[str, ...]) -> Callable[[int, int], str]:
+    """``read(size, data)``: which of ``names`` the C string at ``data`` is. wasmtime checked it
+    is one of them, so a name whose length no other name has is known by its length alone."""
+    by_length: dict[int, str | None] = {}
+    for name in names:
+        size = len(name.encode("utf-8"))
+        by_length[size] = None if size in by_length else name
+
+    def read(size: int, data: int) -> str:
+        name = by_length.get(size)
+        return name if name is not None else _string_at(data, size).decode("utf-8")
+    return read
+
+
 def _enum(names: tuple[str, ...]) -> Converter:
     tag = _K["ENUM"]
     known = {name: _name(name) for name in names}
+    read = _name_reader(names)
 
     def lift(buf: bytes, off: int, context: int) -> str:
-        size, data = _READ_PAIR(buf, off)
-        return _string_at(data, size).decode("utf-8")
+        return read(*_READ_PAIR(buf, off))
 
     def put(a: _Arena, value: Any, off: int) -> None:
         try:
@@ -387,19 +416,20 @@ def _enum(names: tuple[str, ...]) -> Converter:
 
 
 def _flags(names: tuple[str, ...]) -> Converter:
+    """flags <-> a set of names; lifting knows a set with every flag, or none, by its size."""
     tag = _K["FLAGS"]
     known = {name: _name(name) for name in names}
+    read = _name_reader(names)
+    every = len(names)
 
     def lift(buf: bytes, off: int, context: int) -> set:
         size, data = _READ_PAIR(buf, off)
         if not size:
             return set()
+        if size == every:
+            return set(names)
         entries = _string_at(data, size * _NAME)
-        out = set()
-        for i in range(0, size * _NAME, _NAME):
-            n, p = _READ_NAME(entries, i)
-            out.add(_string_at(p, n).decode("utf-8"))
-        return out
+        return {read(*_READ_NAME(entries, i)) for i in range(0, size * _NAME, _NAME)}
 
     def put(a: _Arena, value: Any, off: int) -> None:
         if not isinstance(value, (set, frozenset)):
@@ -445,27 +475,29 @@ def _handle() -> Converter:
             raise TypeError(f"expected a ResourceHost for a handle, not {value!r}")
         a.data[off] = tag
         a.moved.append(off)
-    return Converter(("handle",), lift, put, frozenset({ResourceAny, ResourceHost}))
+    return Converter(("handle",), lift, put, frozenset({ResourceAny, ResourceHost}), moves=True)
 
 
 def _bytes() -> Converter:
-    """``list<u8>`` <-> ``bytes``: the C array read with one copy and a strided slice; written
-    strided into the arena, then copied by wasmtime (short) or moved into a list wasmtime made."""
+    """``list<u8>`` <-> ``bytes``: the C array read with a copy and a strided slice (in pieces of
+    :data:`_CHUNK` values); written strided into the arena, then copied by wasmtime (short) or
+    moved into a list wasmtime made."""
     tag, u8 = _K["LIST"], bytes((_K["U8"],))
 
     def lift(buf: bytes, off: int, context: int) -> bytes:
         size, data = _READ_PAIR(buf, off)
-        return _string_at(data, size * _VAL)[8::_VAL] if size else b""
+        if size <= _CHUNK:
+            return _string_at(data, size * _VAL)[8::_VAL] if size else b""
+        span = size * _VAL
+        step = _CHUNK * _VAL
+        return b"".join([_string_at(data + i, min(step, span - i))[8::_VAL] for i in range(0, span, step)])
 
     def put(a: _Arena, value: Any, off: int) -> None:
         if not isinstance(value, (bytes, bytearray, memoryview)):
             raise TypeError(f"expected bytes, not {type(value).__name__}")
         size = len(value)
         span = size * _VAL
-        if size <= MOVE_BYTES:
-            at = a.block(span, off + 16)
-        else:
-            at = a.raw(span)
+        at = a.raw(span)
         data = a.data
         if size:
             end = at + span
@@ -478,12 +510,13 @@ def _bytes() -> Converter:
         a.data[off] = tag
         a.moved.append(off)
         ctypes.memmove(_READ_PAIR(data, off)[1], a.base + at, span)
-    return Converter(("bytes",), lift, put, frozenset({bytes}))
+    return Converter(("bytes",), lift, put, frozenset({bytes}), moves=True)
 
 
 def _list(inner: Converter) -> Converter:
     tag = _K["LIST"]
     get, set_ = inner.lift, inner.put
+    alloc = _allocator([inner])
 
     def lift(buf: bytes, off: int, context: int) -> list:
         size, data = _READ_PAIR(buf, off)
@@ -496,11 +529,11 @@ def _list(inner: Converter) -> Converter:
         if not isinstance(value, (list, tuple)):
             raise TypeError(f"expected a list, not {type(value).__name__}")
         size = len(value)
-        at = a.block(size * _VAL, off + 16)
+        at = alloc(a, size * _VAL, off + 16)
         for i, item in enumerate(value):
             set_(a, item, at + i * _VAL)
         _PAIR.pack_into(a.data, off, tag, size, a.base + at)
-    return Converter(("list", inner.key), lift, put, frozenset({list}))
+    return Converter(("list", inner.key), lift, put, frozenset({list}), inner.moves)
 
 
 def _tuple(items: tuple[Converter, ...]) -> Converter:
@@ -508,6 +541,7 @@ def _tuple(items: tuple[Converter, ...]) -> Converter:
     count = len(items)
     gets = [(i * _VAL, c.lift) for i, c in enumerate(items)]
     puts = [(i * _VAL, c.put) for i, c in enumerate(items)]
+    alloc = _allocator(items)
 
     def lift(buf: bytes, off: int, context: int) -> tuple:
         _, data = _READ_PAIR(buf, off)
@@ -517,40 +551,54 @@ def _tuple(items: tuple[Converter, ...]) -> Converter:
     def put(a: _Arena, value: Any, off: int) -> None:
         if not isinstance(value, tuple) or len(value) != count:
             raise TypeError(f"expected a tuple of {count}, not {value!r}")
-        at = a.block(count * _VAL, off + 16)
+        at = alloc(a, count * _VAL, off + 16)
         for (rel, set_), item in zip(puts, value):
             set_(a, item, at + rel)
         _PAIR.pack_into(a.data, off, tag, count, a.base + at)
-    return Converter(("tuple", tuple(c.key for c in items)), lift, put, frozenset({tuple}))
+    return Converter(("tuple", tuple(c.key for c in items)), lift, put, frozenset({tuple}),
+                     any(c.moves for c in items))
 
 
 def _record(fields: tuple[tuple[str, Converter], ...]) -> Converter:
     """A record: lifted to a ``Record`` with the WIT's (kebab-case) attribute names; lowered from
-    any object with those attributes. Its entries' names come from a template made once."""
+    any object with those attributes. A template made once holds its entries' names and the kinds
+    of its integer fields, whose values are then written in place (no call per field)."""
     tag = _K["RECORD"]
     count = len(fields)
     names = [name for name, _ in fields]
     gets = [(i * _ENTRY + 16, c.lift) for i, (_, c) in enumerate(fields)]
-    puts = [(name, i * _ENTRY + 16, c.put) for i, (name, c) in enumerate(fields)]
     template = bytearray(count * _ENTRY)
-    for i, name in enumerate(names):
+    numbers, others = [], []
+    for i, (name, c) in enumerate(fields):
         _NAME_AT.pack_into(template, i * _ENTRY, *_name(name))
+        kind = c.key[0]
+        if kind in _INTEGERS:
+            template[i * _ENTRY + 16] = _K[kind]
+            numbers.append((name, i * _ENTRY + 24, struct.Struct("<" + _FORMATS[kind]).pack_into))
+        else:
+            others.append((name, i * _ENTRY + 16, c.put))
     template = bytes(template)
+    span = count * _ENTRY
+    alloc = _allocator([c for _, c in fields])
 
     def lift(buf: bytes, off: int, context: int) -> Record:
         _, data = _READ_PAIR(buf, off)
-        entries = _string_at(data, count * _ENTRY) if count else b""
+        entries = _string_at(data, span) if count else b""
         out = Record()
         out.__dict__.update(zip(names, [get(entries, at, context) for at, get in gets]))
         return out
 
     def put(a: _Arena, value: Any, off: int) -> None:
-        at = a.block(count * _ENTRY, off + 16)
-        a.data[at:at + count * _ENTRY] = template
-        for name, rel, set_ in puts:
+        at = alloc(a, span, off + 16)
+        data = a.data
+        data[at:at + span] = template
+        for name, rel, write in numbers:
+            write(data, at + rel, getattr(value, name))
+        for name, rel, set_ in others:
             set_(a, getattr(value, name), at + rel)
-        _PAIR.pack_into(a.data, off, tag, count, a.base + at)
-    return Converter(("record", tuple((n, c.key) for n, c in fields)), lift, put, frozenset({Record}))
+        _PAIR.pack_into(data, off, tag, count, a.base + at)
+    return Converter(("record", tuple((n, c.key) for n, c in fields)), lift, put, frozenset({Record}),
+                     any(c.moves for _, c in fields))
 
 
 def _tagged(cases: tuple[tuple[str, Converter | None], ...]) -> bool:
@@ -573,6 +621,8 @@ def _variant_like(kind: str, cases: tuple[tuple[str, Converter | None], ...]) ->
     classes = frozenset({Variant}) if tagged else frozenset().union(
         *({object} if c is None else c.classes for _, c in cases))
     lifts = {name: (None if c is None else c.lift) for name, c in cases}
+    alloc = _allocator([c for _, c in cases])
+    moves = any(c is not None and c.moves for _, c in cases)
 
     def payload(name: str, pointer: int, context: int) -> Any:
         get = lifts[name]
@@ -595,10 +645,10 @@ def _variant_like(kind: str, cases: tuple[tuple[str, Converter | None], ...]) ->
             if value is None:
                 _POINTER.pack_into(a.data, off, option_tag, 0)
                 return
-            at = a.block(_VAL, off + 8)
+            at = alloc(a, _VAL, off + 8)
             put_some(a, value, at)
             _POINTER.pack_into(a.data, off, option_tag, a.base + at)
-        return Converter(key, lift, put, classes)
+        return Converter(key, lift, put, classes, moves)
 
     if kind == "result":
         (_, ok), (_, err) = cases
@@ -620,10 +670,10 @@ def _variant_like(kind: str, cases: tuple[tuple[str, Converter | None], ...]) ->
             if set_ is None:
                 _RESULT.pack_into(a.data, off, result_tag, is_ok, 0)
                 return
-            at = a.block(_VAL, off + 16)
+            at = alloc(a, _VAL, off + 16)
             set_(a, value.value, at)
             _RESULT.pack_into(a.data, off, result_tag, is_ok, a.base + at)
-        return Converter(key, lift, put, classes)
+        return Converter(key, lift, put, classes, moves)
 
     variant_tag = _K["VARIANT"]
     by_name = {name: (*_name(name), None if c is None else c.put) for name, c in cases}
@@ -642,10 +692,10 @@ def _variant_like(kind: str, cases: tuple[tuple[str, Converter | None], ...]) ->
         if set_ is None:
             _VARIANT.pack_into(a.data, off, variant_tag, size, name, 0)
             return
-        at = a.block(_VAL, off + 24)
+        at = alloc(a, _VAL, off + 24)
         set_(a, value.payload, at)
         _VARIANT.pack_into(a.data, off, variant_tag, size, name, a.base + at)
-    return Converter(key, lift, put, classes)
+    return Converter(key, lift, put, classes, moves)
 
 
 # -- a function's arguments and result ------------------------------------------------------------
@@ -670,21 +720,24 @@ def lower_result(result: Converter) -> Callable[[int, Any, int], None]:
     put = result.put
 
     def lower(context: int, value: Any, results: int) -> None:
-        arena = _arena()
-        while True:
-            arena.top = 0
-            arena.blocks.clear()
-            arena.context = context
-            try:
-                put(arena, value, arena.block(_VAL, -1))
-                break
-            except _Full as full:
-                arena.discard()
-                arena = _arena(full.need * 2)
-            except BaseException:
-                arena.discard()
-                raise
-        arena.commit(results)
+        arena = _take_arena()
+        try:
+            while True:
+                arena.top = 0
+                arena.blocks.clear()
+                arena.context = context
+                try:
+                    put(arena, value, arena.block(_VAL, -1))
+                    break
+                except _Full as full:
+                    arena.discard()
+                    arena = _take_arena(full.need * 2)
+                except BaseException:
+                    arena.discard()
+                    raise
+            arena.commit(results)
+        finally:
+            _FREE.append(arena)
     return lower
 
 
