@@ -3,6 +3,7 @@
     python benchmarks/bench_p2.py              # full sizes (a minute or two)
     python benchmarks/bench_p2.py --quick      # small sizes, a smoke run
     python benchmarks/bench_p2.py --profile    # and where our host's time goes, by layer
+    python benchmarks/bench_p2.py --floor      # and what a list<u8> costs in wasmtime itself
     python benchmarks/bench_p2.py --json out.json
 
 The workloads are bench_p1.py's preview1 guests (WAT), made into command components by jco's
@@ -19,6 +20,12 @@ wasm), wasmtime-py's component code (value conversion in Python), our call path
 (``p2/fastcall.py``, ``p2/link.py``, ``p2/values.py``: conversion and the wrapper), the host
 functions (the rest of ``p2/``), the MemFs, and everything else. cProfile slows Python code
 down, so read the shares, not the totals.
+
+``--floor`` times one host call taking a ``list<u8>`` of 0 bytes to 64 KiB from a minimal
+component (a core loop calling the import, no WASI, no adapter), the host function doing nothing:
+once with fastcall's lifting and once with the lifting skipped. The second is what wasmtime's C
+side costs (lifting the list into its ``Val``s and then into C values, freeing both), which no
+Python host can avoid; the difference is what reading the bytes costs us.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import os
 import pstats
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import wasmtime
@@ -83,10 +91,66 @@ def profile(session: Session, guest) -> dict[str, float]:
     return shares
 
 
+FLOOR_COMPONENT = """(component
+  (import "host" (instance $h (export "take" (func (param "b" (list u8))))))
+  (core module $memory (memory (export "memory") 2))
+  (core instance $mi (instantiate $memory))
+  (alias core export $mi "memory" (core memory $m))
+  (core func $take (canon lower (func $h "take") (memory $m)))
+  (core module $main
+    (import "host" "take" (func $take (param i32 i32)))
+    (func (export "run") (param $n i32) (param $size i32)
+      (loop $again
+        (call $take (i32.const 0) (local.get $size))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $again (local.get $n)))))
+  (core instance $hi (export "take" (func $take)))
+  (core instance $i (instantiate $main (with "host" (instance $hi))))
+  (func (export "run") (param "n" u32) (param "size" u32) (canon lift (core func $i "run"))))"""
+
+
+def floor(sizes: list[int], calls: int, repeat: int) -> list[dict]:
+    """us per host call taking a list<u8> of each size: with our lifting, and with it skipped."""
+    from wasmtime.component import Component, Linker
+
+    from wasi_notebook.p2 import fastcall
+
+    engine = wasmtime.Engine()
+    component = Component(engine, wasmtime.wat2wasm(FLOOR_COMPONENT))
+    fty = component.type.imports(engine)["host"].ty.exports(engine)["take"].ty
+
+    def per_call(lifted: bool) -> list[float]:
+        def take(data: bytes) -> None:
+            pass
+
+        linker = Linker(engine)
+        with linker.root() as root, root.add_instance("host") as instance:
+            fastcall.add_func(instance, "take", fty, take)
+        if not lifted:  # the same callback and function, the argument left unread
+            idx = next(i for i, e in fastcall._FUNCTIONS.items() if e.func is take)
+            fastcall._FUNCTIONS[idx] = fastcall._FUNCTIONS[idx]._replace(lift=lambda args, context: [None])
+        store = wasmtime.Store(engine)
+        run = linker.instantiate(store, component).get_func(store, "run")
+        out = []
+        for size in sizes:
+            n = max(8, calls * 4096 // size) if size > 4096 else calls
+            best = float("inf")
+            for _ in range(repeat):
+                start = time.perf_counter()
+                run(store, n, size)
+                best = min(best, (time.perf_counter() - start) / n)
+            out.append(best * 1e6)
+        return out
+
+    ours, theirs = per_call(True), per_call(False)
+    return [{"size": size, "us": a, "wasmtime_us": b} for size, a, b in zip(sizes, ours, theirs)]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--floor", action="store_true")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args(argv)
     scale = 10 if args.quick else 1
@@ -139,6 +203,13 @@ def main(argv=None) -> int:
             total = sum(row["profile_s"].values()) or 1.0
             parts = ", ".join(f"{label} {t / total:.0%}" for label, t in row["profile_s"].items() if t / total >= 0.01)
             print(f"  {row['workload']}: {parts}")
+    if args.floor:
+        print("\na host call taking a list<u8>, from a minimal component, the host function doing nothing:")
+        print(f"{'bytes':>8} {'with our lifting':>18} {'wasmtime alone':>16} {'ours':>10}")
+        for row in floor([0, 1, 4096, 65536], 2000 // scale * 5, repeat):
+            print(f"{row['size']:>8} {row['us']:>15.2f} us {row['wasmtime_us']:>13.2f} us "
+                  f"{row['us'] - row['wasmtime_us']:>7.2f} us", flush=True)
+            rows.append({"workload": f"floor list<u8> {row['size']}", **row})
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
     return 0
