@@ -3,8 +3,12 @@
 wasmtime-py 50 represents a ``variant``/``option``/``result`` as a tagged ``Variant`` only when
 its cases cannot be told apart by Python type (see NOTES.md); otherwise it takes the bare payload
 (``None`` for a case without one). Host functions here always answer in one form — ``Ok(x)`` /
-``Err(x)`` for results, ``Variant(tag, payload)`` for variants, ``None`` or the value for options —
-and :func:`lower` turns it into wasmtime-py's form, guided by the function's result type.
+``Err(x)`` for results, ``Variant(tag, payload)`` for variants, ``None`` or the value for options.
+
+:mod:`.fastcall` lowers that plain form straight into wasmtime's C values. :func:`lower` says what
+wasmtime-py's own conversions would take for the same answer (guided by the function's result
+type): the form its ``convert_to_c`` accepts, against which ``tests/p2/test_fastcall.py`` checks
+fastcall's lowering.
 """
 
 from __future__ import annotations
