@@ -53,6 +53,8 @@ def test_notebook_runs_without_errors(path, tmp_path, monkeypatch, request):
         assert "1 preview1 call became 6 preview2 calls; same exit, output and files" in text
         assert 'blocking-write-and-flush(self=output-stream#2, contents="Hello, WASI!\\n" (13 bytes)) = ok' in text
         assert "open-flags={create, truncate}, flags={write}) = descriptor#5" in text
+        assert "output-stream.drop(self=output-stream#6) = dropped" in text  # fd_close
+        assert "3 preview1 calls became 9 preview2 calls and 2 drops" in text
         assert "no-entry (NOENT: no such file or directory)" in text
         assert "the module exited 7, the component exited 1" in text
     if path.stem == "debugging_io":

@@ -29,8 +29,10 @@ def test_cat_agrees_and_each_side_has_its_own_calls(session):
     assert "path_open" in module_calls and "fd_read" in module_calls
     assert "[method]descriptor.open-at" in component_calls and "[method]input-stream.blocking-read" in component_calls
     assert not any(c.startswith("[method]") for c in module_calls)
-    assert both.summary() == (f"{len(module_calls)} preview1 calls became {len(component_calls)} preview2 calls; "
-                              "same exit, output and files")
+    drops = [c for c in component_calls if c.startswith("[resource-drop]")]
+    assert drops == ["[resource-drop]descriptor", "[resource-drop]input-stream", "[resource-drop]descriptor"]
+    assert both.summary() == (f"{len(module_calls)} preview1 calls became {len(component_calls) - 3} preview2 calls "
+                              "and 3 drops; same exit, output and files")
 
 
 def test_the_component_runs_on_the_session_memfs_and_the_module_on_a_copy(session):

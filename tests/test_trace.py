@@ -12,8 +12,8 @@ import pytest
 from wasi_notebook.errors import Errno, WasiError
 from wasi_notebook.hostcall import ProcExit
 from wasi_notebook.trace import (
-    ERRNOS, NORMAL_ENDS, CallRecord, Coverage, FaultRule, Observer, OutcomeLabels, parse_fault, resolve, short_name,
-    short_names, split_function,
+    ERRNOS, NORMAL_ENDS, CallRecord, Coverage, FaultRule, Observer, OutcomeLabels, is_drop, parse_fault, resolve,
+    short_name, short_names, split_function,
 )
 
 FUNCTIONS = ["fd_write", "path_open", "proc_exit", "sched_yield"]
@@ -538,6 +538,14 @@ def test_short_names_as_trace_lines_show_them() -> None:
     assert short_name("wasi:cli/stdout", "get-stdout") == "stdout.get-stdout"
     assert short_name("wasi:http/types", "[static]incoming-body.finish") == "incoming-body.finish"
     assert short_name("wasi:http/types", "[constructor]fields") == "fields.new"
+    assert short_name("wasi:filesystem/types", "[resource-drop]descriptor") == "descriptor.drop"
+
+
+def test_a_drop_is_named_as_the_component_model_names_it_and_resolves_by_its_short_name() -> None:
+    functions = ["wasi:filesystem/types#[resource-drop]descriptor", "wasi:filesystem/types#[method]descriptor.stat"]
+    assert is_drop(functions[0]) and not is_drop(functions[1]) and not is_drop("fd_close")
+    assert resolve("descriptor.drop", functions) == [functions[0]]
+    assert resolve("descriptor", functions) == []  # no bare resource name: that would be every drop
 
 
 def test_short_names_are_unique_within_an_interface() -> None:

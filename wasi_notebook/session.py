@@ -39,7 +39,7 @@ from .p1.host import Preview1
 from .p1.install import install
 from .p1.signatures import SIGNATURES
 from .stdio import InputSource, OutputSink
-from .trace import DEFAULT_MAX_RECORDS, Coverage, FaultRule, Observer, Trace, parse_fault
+from .trace import DEFAULT_MAX_RECORDS, Coverage, FaultRule, Observer, Trace, is_drop, parse_fault
 
 __all__ = ["Session", "Guest", "RunResult", "LoadError", "P1_FUNCTIONS", "INTERRUPTED"]
 
@@ -466,7 +466,8 @@ class Session:
         if exit_code is not None and status:
             exit_code = status[0]
         trace_obj = observer.trace()
-        coverage = Coverage(observer.functions, observer.functions, trace_obj.counts(), interface="preview2",
+        functions = [f for f in observer.functions if not is_drop(f)]  # a drop is traced, not covered
+        coverage = Coverage(functions, functions, trace_obj.counts(), interface="preview2",
                             imports=[n for n, _, _ in guest.imports])
         return RunResult(guest, ctx.args, exit_code, ctx.stdout.getvalue(), ctx.stderr.getvalue(), trace_obj,
                          coverage, snapshot.diff(), duration, trap, backtrace)

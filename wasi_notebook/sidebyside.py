@@ -22,6 +22,7 @@ from typing import Iterable, Mapping
 from .memfs import MemFs
 from .memfs.transfer import DIR, HARDLINK, SYMLINK, plan_from_memfs
 from .session import Guest, RunResult, Session
+from .trace import is_drop
 
 __all__ = ["SideBySide", "side_by_side"]
 
@@ -56,9 +57,10 @@ class SideBySide:
         return out
 
     def summary(self) -> str:
-        """``7 preview1 calls became 15 preview2 calls; same exit, output and files``"""
-        head = (f"{_calls(self.module)} preview1 call{'s' if _calls(self.module) != 1 else ''} became "
-                f"{_calls(self.component)} preview2 call{'s' if _calls(self.component) != 1 else ''}")
+        """``11 preview1 calls became 17 preview2 calls and 2 drops; same exit, output and files``"""
+        calls, drops = _calls(self.component), _drops(self.component)
+        head = (f"{_plural(_calls(self.module), 'preview1 call')} became {_plural(calls - drops, 'preview2 call')}"
+                + (f" and {_plural(drops, 'drop')}" if drops else ""))
         return head + ("; same exit, output and files" if self.agree else
                        f"; {len(self.differences())} difference{'s' if len(self.differences()) != 1 else ''}")
 
@@ -215,6 +217,15 @@ def _ending(result: RunResult) -> str:
 
 def _calls(result: RunResult) -> int:
     return len(result.trace) + result.trace.dropped
+
+
+def _drops(result: RunResult) -> int:
+    """How many handles the run dropped (traced as ``[resource-drop]...``, kept or only counted)."""
+    return sum(sum(outcomes.values()) for name, outcomes in result.trace.counts().items() if is_drop(name))
+
+
+def _plural(n: int, what: str) -> str:
+    return f"{n:,} {what}" + ("s" if n != 1 else "")
 
 
 def _first_difference(a: bytes, b: bytes) -> int:

@@ -587,6 +587,16 @@ def split_function(name: str) -> tuple[str | None, str]:
     return (interface, function) if sep else (None, name)
 
 
+#: How a component's drop of a handle is named in a trace (``[resource-drop]descriptor``), as the
+#: component model names the built-in that drops it: it is no function of the interface.
+DROP = "[resource-drop]"
+
+
+def is_drop(name: str) -> bool:
+    """``name`` (``interface#function``) is the drop of a resource, not a function to cover."""
+    return split_function(name)[1].startswith(DROP)
+
+
 def short_name(interface: str, function: str) -> str:
     """The name a trace line shows for a component's ``function`` of ``interface``: a method
     without its resource (``open-at``: its ``self`` argument names the resource), a static
@@ -599,6 +609,8 @@ def short_name(interface: str, function: str) -> str:
         return rest
     if function.startswith("[constructor]"):
         return f"{rest}.new"
+    if function.startswith(DROP):
+        return f"{rest}.drop"
     return f"{interface.rpartition('/')[2]}.{function}"
 
 
@@ -625,7 +637,7 @@ def _aliases(interface: str, function: str) -> set[str]:
     is also ``descriptor.open-at`` and ``open-at``; ``get-stdout`` also ``stdout.get-stdout``
     (as a trace line shows it)."""
     names = {function, short_name(interface, function)}
-    if function.startswith("["):
+    if function.startswith("[") and not function.startswith(DROP):
         names.add(function.partition("]")[2])
     return names
 

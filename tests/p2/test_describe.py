@@ -7,7 +7,7 @@ from wasmtime.component import Component
 
 from wasi_notebook import guests
 from wasi_notebook.p2.describe import (
-    PREVIEW_BYTES, Clipped, Preview2Decoder, error_label, keep, resolve, show, signatures,
+    PREVIEW_BYTES, Clipped, Preview2Decoder, drop_signature, error_label, keep, resolve, show, signatures,
 )
 from wasi_notebook.p2.values import Err, Ok, Variant, record
 
@@ -91,3 +91,12 @@ def test_the_decoder_shows_the_ok_value(cat_signatures):
     write = cat_signatures["wasi:io/streams#[method]output-stream.blocking-write-and-flush"]
     assert decoder.result(write, Ok()) == "ok"
     assert decoder.args(write, (2, b"x"), None) == {"self": "output-stream#2", "contents": '"x" (1 bytes)'}
+
+
+def test_a_drop_signature_reads_as_its_trace_line_shows_it():
+    sig = drop_signature("wasi:io/streams", "output-stream")
+    assert sig.name == "wasi:io/streams#[resource-drop]output-stream" and sig.shown_as == "output-stream.drop"
+    assert not sig.returns_result and sig.error_shape is None and sig.handle_params == (0,)
+    decoder = Preview2Decoder()
+    assert decoder.args(sig, (6,), None) == {"self": "output-stream#6"}
+    assert decoder.result(sig, "dropped") == "dropped"

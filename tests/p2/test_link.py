@@ -10,7 +10,7 @@ from wasi_notebook.ctx import WasiCtx
 from wasi_notebook.errors import Errno
 from wasi_notebook.p2.describe import CallSignature, Param
 from wasi_notebook.p2.host import Preview2
-from wasi_notebook.p2.link import _adapt, fault_rules, observe
+from wasi_notebook.p2.link import _adapt, _dropper, fault_rules, observe
 from wasi_notebook.p2.values import lower
 from wasi_notebook.trace import FaultRule
 
@@ -111,6 +111,26 @@ def test_a_read_at_the_end_of_a_file_is_noted_as_closed_not_as_a_failure(cat, ho
     assert end.error == "closed" and end.end and not end.failed and end.text().endswith(" = closed")
     assert observer.trace().select(failed=True) == []
     assert observer.trace().counts() == {"wasi:io/streams#[method]input-stream.blocking-read": {"ok": 1, "closed": 1}}
+
+
+def test_a_drop_is_traced_through_the_same_wrapper_but_not_covered(cat, host):
+    observer = observe(*cat)
+    drops = [f for f in observer.functions if "[resource-drop]" in f]
+    assert f"{FS}#[resource-drop]descriptor" in drops and "wasi:io/streams#[resource-drop]input-stream" in drops
+    assert "wasi:cli/stdout#[resource-drop]output-stream" not in drops  # stdout only uses the stream's type
+    fs = host.interfaces()[FS]
+    file = fs["[method]descriptor.open-at"](preopen_rep(host), set(), "a.txt", set(), {"read"}).rep
+    stream = fs["[method]descriptor.read-via-stream"](file, 0).rep
+    drop_descriptor = _dropper(host, FS, "descriptor", observer)
+    with pytest.raises(Exception, match="resource has children"):
+        drop_descriptor(None, file)  # its stream lives: the guest's error, a trap
+    _dropper(host, "wasi:io/streams", "input-stream", observer)(None, stream)
+    drop_descriptor(None, file)
+    refused, stream_drop, file_drop = observer.trace()
+    assert refused.raised.startswith("raised ") and refused.failed
+    assert stream_drop.text() == f"input-stream.drop(self=input-stream#{stream}) = dropped"
+    assert file_drop.text() == f"descriptor.drop(self=descriptor#{file}) = dropped" and not file_drop.failed
+    assert len(host.table) == 1  # only the preopen is left
 
 
 def test_counting_only_keeps_no_records(cat, host):

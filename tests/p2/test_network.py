@@ -198,8 +198,11 @@ def test_the_body_collects_what_is_written(host):
     with pytest.raises(Exception, match="resource has children"):
         call(host, HTTP, "[static]outgoing-body.finish", b, None)  # the stream is still live
     host.table.drop(out)
-    assert call(host, HTTP, "[static]outgoing-body.finish", b, None) == Ok()
+    before = len(host.table)
+    trailers = rep(call(host, HTTP, "[constructor]fields"))
+    assert call(host, HTTP, "[static]outgoing-body.finish", b, trailers) == Ok()
     assert stream.body.finished
+    assert len(host.table) == before - 1  # the body and the trailers the guest gave up are gone
 
 
 def test_outgoing_handler_denies_the_request(host):

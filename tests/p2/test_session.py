@@ -114,6 +114,22 @@ def test_a_component_run_is_traced_call_by_call(components):
     assert all(c.duration_ns > 0 for c in r.trace)
 
 
+def test_the_guest_dropping_its_handles_is_traced_but_not_covered(components):
+    r = _cat(components, "a.txt")
+    dropped = r.trace.filter("descriptor.drop")
+    [opened] = r.trace.filter("open-at")
+    again = r.trace.filter("get-directories")[1]  # the adapter asks for the preopens twice, and drops the second
+    assert again.result.startswith("[(descriptor#")
+    second_preopen = again.result[2:].partition(",")[0]
+    assert [c.text() for c in dropped] == [f"descriptor.drop(self={second_preopen}) = dropped",
+                                           f"descriptor.drop(self={opened.result}) = dropped"]
+    stream = r.trace.filter("read-via-stream")[0].result
+    assert f"input-stream.drop(self={stream}) = dropped" in [c.text() for c in r.trace]
+    assert dropped[0].function == "[resource-drop]descriptor" and dropped[0].interface == "wasi:filesystem/types"
+    assert not any("[resource-drop]" in f for f in r.coverage.functions)
+    assert "[resource-drop]descriptor" not in r.coverage.to_dict()["preview2"]["wasi:filesystem/types"]
+
+
 def test_a_component_run_is_covered_interface_by_interface(components):
     r = _cat(components, "a.txt", "missing")
     cov = r.coverage

@@ -28,7 +28,7 @@ from wasmtime.component import (
     ResultType, String, TupleType, U8, ValType, VariantType,
 )
 
-from ..trace import resolve, short_name
+from ..trace import DROP, resolve, short_name
 from .values import Err, Ok, Variant
 
 __all__ = ["PREVIEW_BYTES", "Clipped", "Param", "CallSignature", "signatures", "resolve", "keep",
@@ -147,6 +147,19 @@ def signature(interface: str, function: str, fty: FuncType, resources: list[tupl
         path_params=tuple(i for i, p in enumerate(params) if p.name in _PATH_PARAMS and p.shape == ("string",)),
         byte_params=tuple(i for i, p in enumerate(params) if _holds(p.shape, ("bytes",))),
         keep_result=_holds(result, ("handle", "bytes")),
+    )
+
+
+def drop_signature(interface: str, resource: str) -> CallSignature:
+    """The drop of an own ``resource`` handle (declared by ``interface``) as the trace shows it:
+    ``descriptor.drop(self=descriptor#5) = dropped``. Named ``interface#[resource-drop]resource``;
+    coverage leaves it out, as it is no function of the interface."""
+    function = DROP + resource
+    return CallSignature(
+        name=qualified(interface, function), interface=interface, function=function,
+        shown_as=short_name(interface, function), params=(Param("self", ("handle", resource)),),
+        result=("enum", ("dropped",)), returns_result=False, handle_params=(0,), path_params=(), byte_params=(),
+        keep_result=False,
     )
 
 

@@ -22,7 +22,8 @@ from wasmtime.component import Component, ComponentInstanceType, FuncType, Linke
 
 from ..errors import Errno, WasiError
 from ..trace import DEFAULT_MAX_RECORDS, FaultRule, Observer, OutcomeLabels, parse_fault
-from .describe import CallSignature, Preview2Decoder, error_label, keep, resolve, signature, signatures
+from .describe import (CallSignature, Preview2Decoder, drop_signature, error_label, keep, resolve, signature,
+                       signatures)
 from . import fastcall
 from .errors import failure
 from .host import Preview2
@@ -63,11 +64,24 @@ def observe(engine: wasmtime.Engine, component: Component, *, faults: Iterable[F
     ``interface#function``), with its fault rules checked (see :func:`fault_rules`). Give it to
     :func:`link`. ValueError for a bad rule."""
     sigs = signatures(engine, component)
-    observer = Observer([s.name for s in sigs], faults=fault_rules(faults, sigs), record=record,
+    drops = [drop_signature(base, item) for base, item in _host_resources(engine, component)]
+    observer = Observer([s.name for s in sigs + drops], faults=fault_rules(faults, sigs), record=record,
                         max_records=max_records, decoder=Preview2Decoder(), outcomes=OutcomeLabels("ok"))
-    for sig in sigs:
+    for sig in sigs + drops:
         observer.register(sig)
     return observer
+
+
+def _host_resources(engine: wasmtime.Engine, component: Component) -> list[tuple[str, str]]:
+    """(interface, resource) for every resource of ``component``'s imports that this host
+    defines (in the interface that declares it), in import order."""
+    out = []
+    for name, ext in component.type.imports(engine).items():
+        base, _ = _split(name)
+        if isinstance(ext.ty, ComponentInstanceType):
+            out.extend((base, item) for item, x in ext.ty.exports(engine).items()
+                       if isinstance(x.ty, ResourceType) and (base, item) in RESOURCES)
+    return out
 
 
 def fault_rules(faults: Iterable[FaultRule | str], sigs: list[CallSignature]) -> list[FaultRule]:
@@ -125,7 +139,7 @@ def link(engine: wasmtime.Engine, component: Component, host: Preview2, observer
                 for item, x in items.items():
                     if isinstance(x.ty, ResourceType) and (base, item) in RESOURCES:
                         _, type_id = RESOURCES[(base, item)]
-                        instance.add_resource(item, ResourceType.host(type_id), _dropper(host))
+                        instance.add_resource(item, ResourceType.host(type_id), _dropper(host, base, item, observer))
                     elif isinstance(x.ty, FuncType):
                         sig = observer.signatures.get(f"{base}#{item}") if observer is not None else None
                         if sig is None:
@@ -134,9 +148,18 @@ def link(engine: wasmtime.Engine, component: Component, host: Preview2, observer
     return linker
 
 
-def _dropper(host: Preview2) -> Callable[[Any, int], None]:
-    def drop(store: Any, rep: int) -> None:
+def _dropper(host: Preview2, interface: str, resource: str, observer: Observer | None) -> Callable[[Any, int], None]:
+    """The destructor wasmtime calls when the component drops an own ``resource`` handle: the
+    host forgets it (a trap while resources made from it live), observed through the same
+    wrapper as every function (traced as ``resource.drop``, never covered)."""
+    def forget(rep: int) -> str:
         host.table.drop(rep)
+        return "dropped"
+
+    observed = _adapt(host, drop_signature(interface, resource), forget, observer) if observer is not None else forget
+
+    def drop(store: Any, rep: int) -> None:
+        observed(rep)
     return drop
 
 

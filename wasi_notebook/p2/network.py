@@ -419,10 +419,12 @@ class NetworkPolicy:
         body.stream_taken = True
         return Ok(self._own(BodyStream(body), b))
 
-    def body_finish(self, b: int, trailers: Any) -> None:
-        # trailers, an option<own<fields>>, arrive as wasmtime's ResourceAny: the linker turns only
-        # top-level handles into reps. Nothing is sent, so they are not read.
+    def body_finish(self, b: int, trailers: int | None) -> None:
+        """Finish the body; the trailers (an ``option<own<fields>>``, its rep) are the host's now.
+        Nothing is sent, so they are taken out of the table and not read."""
         self._take(b, OutgoingBody).finished = True
+        if trailers is not None:
+            self._take(trailers, Fields)
 
 
 def _unreachable(cls: type) -> Callable[..., Any]:
