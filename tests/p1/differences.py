@@ -27,6 +27,8 @@ import difflib
 import re
 import sys
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 from . import guestlib
 
@@ -409,21 +411,35 @@ def render() -> str:
         "| reason | guests (wasmtime lines that differ) |",
         "|---|---|",
     ]
-    for reason in REASONS:
-        guests = ", ".join(f"{name} ({changed_lines(pairs)})" for name, pairs in by_reason[reason].items())
-        out.append(f"| {reason.title} | {guests} |")
-    for reason in REASONS:
-        out += ["", f"## {reason.title}", "", reason.text]
-        for name, pairs in by_reason[reason].items():
-            out += ["", f"`{name}`:", "", *_diff_block(pairs)]
+    out += by_reason_doc(by_reason, changed_lines, _diff_block)
     return "\n".join(out) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    text = render()
-    DOC_PATH.write_text(text)
-    print(f"wrote {DOC_PATH.name} ({text.count(chr(10))} lines)")
+def by_reason_doc(by_reason: dict[Reason, dict[str, list]], count: Callable[[list], int],
+                  block: Callable[[list], list[str]]) -> list[str]:
+    """The lines of a DIFFERENCES.md after its table head: a row per reason (each guest with
+    ``count`` of its items), then a section per reason (each guest's items as ``block`` shows
+    them). Both hosts' documents are made by it."""
+    out = []
+    for reason, guests in by_reason.items():
+        out.append(f"| {reason.title} | " + ", ".join(f"{name} ({count(items)})" for name, items in guests.items())
+                   + " |")
+    for reason, guests in by_reason.items():
+        out += ["", f"## {reason.title}", "", reason.text]
+        for name, items in guests.items():
+            out += ["", f"`{name}`:", "", *block(items)]
+    return out
+
+
+def write_doc(path: Path, text: str) -> int:
+    """``python -m tests.pN.differences``: write the document and say so."""
+    path.write_text(text)
+    print(f"wrote {path.name} ({text.count(chr(10))} lines)")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return write_doc(DOC_PATH, render())
 
 
 if __name__ == "__main__":

@@ -114,15 +114,7 @@ def render() -> str:
     for name in sorted(RULES):
         for rule in RULES[name]:
             by_reason[rule.reason].setdefault(name, []).append(rule)
-    for reason in REASONS:
-        guests = ", ".join(f"{name} ({len(rules)})" for name, rules in by_reason[reason].items())
-        out.append(f"| {reason.title} | {guests} |")
-    for reason in REASONS:
-        out += ["", f"## {reason.title}", "", reason.text]
-        for name, rules in by_reason[reason].items():
-            out += ["", f"`{name}`:", ""]
-            for rule in rules:
-                out += _block(rule)
+    out += p1.by_reason_doc(by_reason, len, lambda rules: [line for rule in rules for line in _block(rule)])
     out += ["", "## What became of preview1's deliberate differences", "",
             "| preview1 difference | through the adapter |", "|---|---|"]
     out += [f"| {reason.title} | {fate} |" for reason, fate in FROM_PREVIEW1.items()]
@@ -130,10 +122,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    text = render()
-    DOC_PATH.write_text(text)
-    print(f"wrote {DOC_PATH.name} ({text.count(chr(10))} lines)")
-    return 0
+    return p1.write_doc(DOC_PATH, render())
 
 
 if __name__ == "__main__":
