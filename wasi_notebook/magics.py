@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import importlib
 import keyword
 import os
@@ -365,29 +366,20 @@ class WasiMagics(Magics):
 
     def _adapted(self, guest: Guest) -> Guest:
         """The component the preview1 adapter makes of ``guest`` (UsageError saying why not)."""
-        from .adapter import AdapterError
-
-        try:
+        with _adapting():
             return self.session.adapt(guest)
-        except LoadError as e:
-            raise UsageError(str(e)) from None
-        except AdapterError as e:
-            if e.details:
-                sys.stderr.write(e.details + "\n")
-            raise UsageError(str(e) + (" (what jco said is above)" if e.details else "")) from None
 
     def _side_by_side(self, guest: Guest, guest_args: list[str], stdin: str | bytes, args, *, env, preopens) -> None:
         """``--side-by-side``: the module and its adapted component, run and shown together."""
         from .sidebyside import side_by_side
 
         self._check_run(guest, guest_args, env, preopens)
-        self._adapted(guest)  # its errors said here; side_by_side finds the component in the cache
-        with SigintWatch(self.session):
+        with SigintWatch(self.session), _adapting():
             try:
                 both = side_by_side(self.session, guest, guest_args, stdin=stdin, env=env, preopens=preopens,
                                     deterministic=args.deterministic, seed=args.seed, fuel=args.fuel,
                                     timeout=args.timeout, max_memory=args.max_memory, trace=not args.no_trace)
-            except (ValueError, WasiError) as e:
+            except WasiError as e:
                 raise UsageError(str(e)) from None
         self.last = both.component
         if args.out:
@@ -609,6 +601,22 @@ class WasiMagics(Magics):
         self.session = Session(fs=old.fs if args.keep_fs else None)
         self.last = None
         self._publish_session(old)
+
+
+@contextlib.contextmanager
+def _adapting():
+    """Errors of making (and running) an adapted component as UsageErrors: a module that cannot
+    be adapted, bad settings, or jco's refusal (what it said goes to stderr first)."""
+    from .adapter import AdapterError
+
+    try:
+        yield
+    except ValueError as e:  # LoadError among them
+        raise UsageError(str(e)) from None
+    except AdapterError as e:
+        if e.details:
+            sys.stderr.write(e.details + "\n")
+        raise UsageError(str(e) + (" (what jco said is above)" if e.details else "")) from None
 
 
 def load(shell) -> WasiMagics:
