@@ -121,10 +121,10 @@ def test_a_drop_is_traced_through_the_same_wrapper_but_not_covered(cat, host):
     fs = host.interfaces()[FS]
     file = fs["[method]descriptor.open-at"](preopen_rep(host), set(), "a.txt", set(), {"read"}).rep
     stream = fs["[method]descriptor.read-via-stream"](file, 0).rep
-    drop_descriptor = _dropper(host, FS, "descriptor", observer)
+    drop_descriptor = _dropper(host, observer.signatures[f"{FS}#[resource-drop]descriptor"], observer)
     with pytest.raises(Exception, match="resource has children"):
         drop_descriptor(None, file)  # its stream lives: the guest's error, a trap
-    _dropper(host, "wasi:io/streams", "input-stream", observer)(None, stream)
+    _dropper(host, observer.signatures["wasi:io/streams#[resource-drop]input-stream"], observer)(None, stream)
     drop_descriptor(None, file)
     refused, stream_drop, file_drop = observer.trace()
     assert refused.raised.startswith("raised ") and refused.failed

@@ -21,7 +21,7 @@ import wasmtime
 from wasmtime.component import Component, ComponentInstanceType, FuncType, Linker, ResourceType
 
 from ..errors import Errno, WasiError
-from ..trace import DEFAULT_MAX_RECORDS, FaultRule, Observer, OutcomeLabels, parse_fault
+from ..trace import DEFAULT_MAX_RECORDS, DROP, FaultRule, Observer, OutcomeLabels, parse_fault
 from .describe import (CallSignature, Preview2Decoder, drop_signature, error_label, keep, resolve, signature,
                        signatures)
 from . import fastcall
@@ -139,7 +139,8 @@ def link(engine: wasmtime.Engine, component: Component, host: Preview2, observer
                 for item, x in items.items():
                     if isinstance(x.ty, ResourceType) and (base, item) in RESOURCES:
                         _, type_id = RESOURCES[(base, item)]
-                        instance.add_resource(item, ResourceType.host(type_id), _dropper(host, base, item, observer))
+                        drop = observer.signatures[f"{base}#{DROP}{item}"] if observer is not None else None
+                        instance.add_resource(item, ResourceType.host(type_id), _dropper(host, drop, observer))
                     elif isinstance(x.ty, FuncType):
                         sig = observer.signatures.get(f"{base}#{item}") if observer is not None else None
                         if sig is None:
@@ -148,15 +149,16 @@ def link(engine: wasmtime.Engine, component: Component, host: Preview2, observer
     return linker
 
 
-def _dropper(host: Preview2, interface: str, resource: str, observer: Observer | None) -> Callable[[Any, int], None]:
-    """The destructor wasmtime calls when the component drops an own ``resource`` handle: the
-    host forgets it (a trap while resources made from it live), observed through the same
-    wrapper as every function (traced as ``resource.drop``, never covered)."""
+def _dropper(host: Preview2, sig: CallSignature | None, observer: Observer | None) -> Callable[[Any, int], None]:
+    """The destructor wasmtime calls when the component drops an own handle: the host forgets
+    it (a trap while resources made from it live); with ``observer``, observed through the same
+    wrapper as every function, as ``sig`` (its :func:`.describe.drop_signature`: traced as
+    ``descriptor.drop``, never covered)."""
     def forget(rep: int) -> str:
         host.table.drop(rep)
         return "dropped"
 
-    observed = _adapt(host, drop_signature(interface, resource), forget, observer) if observer is not None else forget
+    observed = _adapt(host, sig, forget, observer) if observer is not None else forget
 
     def drop(store: Any, rep: int) -> None:
         observed(rep)
